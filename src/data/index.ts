@@ -1,0 +1,6 @@
+export { compareLabels, type LabelledDataset, type ParseCsvOptions, parseLabelledCsv } from './csv.js'
+export { type CsvRecord, tokenizeCsv } from './csv-tokenize.js'
+export { CsvError, type CsvErrorCode } from './errors.js'
+export { type LoadedDataset, loadLabelledCsv } from './load.js'
+export { looksNumeric, parseNumericCell } from './numbers.js'
+export { type FeatureRows, formatRowFault, parseFeatureRows, type RowFault } from './rows.js'
