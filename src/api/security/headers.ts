@@ -1,0 +1,77 @@
+/**
+ * Security headers (@fastify/helmet) and CORS (@fastify/cors).
+ * The CSP allows only same-origin scripts, styles, fetches and fonts: the built UI (Vite output: external
+ * JS/CSS files) and Swagger UI at /docs (its own static files, no inline script) both work under it, which
+ * e2e/security-headers.test.ts proves in a real browser. No `upgrade-insecure-requests`: the service speaks
+ * plain HTTP (TLS, if any, ends at a proxy) and upgrading its own sub-resources would break the UI.
+ * CORS is closed unless CORS_ORIGINS lists origins: without the plugin no Access-Control-* header is sent.
+ */
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import type { FastifyInstance } from 'fastify'
+
+export interface HeadersOptions {
+  /** Exact origins allowed to call the API from a browser, e.g. ["https://app.example.com"]; [] = closed. */
+  corsOrigins: readonly string[]
+}
+
+export const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  imgSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'"],
+  upgradeInsecureRequests: null,
+} as const
+
+export async function installSecurityHeaders(app: FastifyInstance, options: HeadersOptions): Promise<void> {
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES } },
+    // Same-origin by default; cross-origin readers come through CORS, which this does not affect.
+    crossOriginResourcePolicy: { policy: options.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
+  })
+  if (options.corsOrigins.length === 0) return
+  const allowed = new Set(options.corsOrigins)
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'HEAD', 'POST'],
+    allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id'],
+    exposedHeaders: [
+      'x-request-id',
+      'retry-after',
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+    ],
+    maxAge: 600,
+  })
+}
+
+/** CORS_ORIGINS: comma list of origins (scheme://host[:port]); each is checked to be a bare origin. */
+export function parseCorsOrigins(list: string): string[] {
+  const out: string[] = []
+  for (const raw of list.split(',')) {
+    const item = raw.trim()
+    if (item === '') continue
+    let url: URL
+    try {
+      url = new URL(item)
+    } catch {
+      throw new Error(`CORS_ORIGINS: "${item}" is not an origin like https://example.com`)
+    }
+    if (url.origin !== item.replace(/\/$/, '') || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new Error(
+        `CORS_ORIGINS: "${item}" must be a bare origin (scheme://host[:port]), got a path or scheme`,
+      )
+    }
+    out.push(url.origin)
+  }
+  return out
+}
