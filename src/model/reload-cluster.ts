@@ -3,7 +3,7 @@
  *  - a worker asks (POST /admin/reload) with {type: 'iris:reload-request'}; SIGHUP to the primary re-reads
  *    the serving file;
  *  - the primary sends {type: 'iris:reload'} with an absolute path to every listening worker, and each one
- *    loads, validates and swaps on its own (reloadModel), answering {type: 'iris:reload-result'};
+ *    loads, validates and swaps on its own (ModelReloader), answering {type: 'iris:reload-result'};
  *  - if any worker refuses, those that had swapped are put back on the previous file, so the cluster never
  *    serves two versions for longer than one reload; the asking worker gets {type: 'iris:reload-done'}.
  * Workers forked later start from the new file (the primary passes MODEL_PATH), and a worker that was
@@ -12,15 +12,13 @@
 import cluster, { type Worker } from 'node:cluster'
 import { randomUUID } from 'node:crypto'
 import {
-  type ModelLoader,
   ModelReloadError,
+  type ModelReloader,
   publicFile,
   publicMessage,
   type Reloader,
   type ReloadReport,
-  reloadModel,
   resolveModelPath,
-  type SwappableModel,
 } from './reload.js'
 
 export interface ReloadLog {
@@ -157,10 +155,12 @@ export function installPrimaryReload(initialPath: string, modelsDir: string, log
 }
 
 /** In a worker: answer the primary's reload orders, and return the Reloader for POST /admin/reload. */
-export function installWorkerReload(holder: SwappableModel, load: ModelLoader, modelsDir: string): Reloader {
+export function installWorkerReload(reloader: ModelReloader): Reloader {
+  const { modelsDir } = reloader
   process.on('message', (m: unknown) => {
     if (!isMsg<ReloadMsg>(m, 'iris:reload')) return
-    reloadModel(holder, load, m.path)
+    reloader
+      .reloadFile(m.path)
       .then(
         (o) => ({ ok: true as const, version: o.version, previousVersion: o.previousVersion }),
         (err: Error) => ({ ok: false as const, error: publicMessage(err.message, modelsDir) }),
@@ -181,19 +181,15 @@ export function installWorkerReload(holder: SwappableModel, load: ModelLoader, m
       process.send?.({ type: 'iris:reload-request', id, path } satisfies RequestMsg)
     })
     if (done.ok) return done.report
-    throw new ModelReloadError(`model reload refused, still serving ${holder.version}: ${done.error}`)
+    throw new ModelReloadError(`model reload refused, still serving ${reloader.version}: ${done.error}`)
   }
 }
 
 /** Without a cluster (one process): SIGHUP re-reads the serving file in place. */
-export function installStandaloneReload(
-  holder: SwappableModel,
-  load: ModelLoader,
-  modelsDir: string,
-  log: ReloadLog,
-): void {
+export function installStandaloneReload(reloader: ModelReloader, log: ReloadLog): void {
+  const { modelsDir } = reloader
   process.on('SIGHUP', () => {
-    reloadModel(holder, load).then(
+    reloader.reloadFile().then(
       (o) =>
         log.info(
           {

@@ -1,13 +1,12 @@
 /**
- * Model reloads without downtime. A `SwappableModel` is the PredictionModel the app serves: it forwards to
- * `current`, which `reloadModel` replaces in one assignment only after the new file has been fully loaded
- * and validated by the loader and found compatible (same features in the same order, same classes in the
- * same order). Because compatible models agree on features and classes, a request that reads `classes`
- * before a swap and predicts after it still gets a consistent answer: no request sees a half-loaded model.
+ * Model reloads without downtime. The new file is fully loaded and validated by the loader, then checked
+ * against the serving model (same features in the same order, same classes in the same order), and only
+ * then swapped in with one assignment; on any failure the serving model is untouched. Requests take the
+ * model once from the slot, so none ever sees a half-loaded one.
  */
 import { realpathSync } from 'node:fs'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
-import type { ModelMetadata, PredictionModel } from './types.js'
+import type { PredictionModel } from './types.js'
 
 export type ModelLoader = (path: string) => Promise<PredictionModel> | PredictionModel
 
@@ -21,53 +20,13 @@ export class ModelPathError extends Error {
   override name = 'ModelPathError'
 }
 
-export class SwappableModel implements PredictionModel {
-  private listeners: ((model: PredictionModel) => void)[] = []
-
-  constructor(
-    public current: PredictionModel,
-    /** The file `current` came from (absolute): a reload without a path re-reads it. */
-    public path: string,
-  ) {}
-
-  get name(): string {
-    return this.current.name
-  }
-  get version(): string {
-    return this.current.version
-  }
-  get featureNames(): readonly string[] {
-    return this.current.featureNames
-  }
-  get classes(): readonly string[] {
-    return this.current.classes
-  }
-  get nFeatures(): number {
-    return this.current.nFeatures
-  }
-  get nClasses(): number {
-    return this.current.nClasses
-  }
-  get metadata(): ModelMetadata {
-    return this.current.metadata
-  }
-  predictProba(rows: Float64Array, nRows: number): Float64Array {
-    return this.current.predictProba(rows, nRows)
-  }
-  predictIndices(rows: Float64Array, nRows: number): Int32Array {
-    return this.current.predictIndices(rows, nRows)
-  }
-
-  /** Called after every swap (e.g. to move the model_info metric to the new version). */
-  onSwap(listener: (model: PredictionModel) => void): void {
-    this.listeners.push(listener)
-  }
-
-  swap(next: PredictionModel, path: string): void {
-    this.current = next
-    this.path = path
-    for (const l of this.listeners) l(next)
-  }
+/**
+ * Where the served model lives (the API's ModelHolder satisfies this): requests read `current` once and
+ * use that model for the whole request; `swap` replaces it in one assignment.
+ */
+export interface ModelSlot {
+  readonly current: PredictionModel | null
+  swap(next: PredictionModel): unknown
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -91,33 +50,6 @@ export interface ReloadOutcome {
   previousVersion: string
   version: string
   path: string
-}
-
-/**
- * Load, validate and check `path`, then swap. On any failure the serving model is untouched and the
- * loader's (or our) error propagates. Reloads are serialised per holder so two never interleave.
- */
-const queues = new WeakMap<SwappableModel, Promise<unknown>>()
-
-export function reloadModel(
-  holder: SwappableModel,
-  load: ModelLoader,
-  path = holder.path,
-): Promise<ReloadOutcome> {
-  const run = async (): Promise<ReloadOutcome> => {
-    const next = await load(path)
-    assertCompatible(holder.current, next, path)
-    const previousVersion = holder.version
-    holder.swap(next, path)
-    return { previousVersion, version: next.version, path }
-  }
-  const prev = queues.get(holder) ?? Promise.resolve()
-  const result = prev.then(run, run)
-  queues.set(
-    holder,
-    result.catch(() => undefined),
-  )
-  return result
 }
 
 /**
@@ -185,21 +117,55 @@ export function publicFile(path: string, modelsDir: string): string {
   return publicMessage(path, modelsDir)
 }
 
-/** Reload within this process: resolve (refusing escapes), load, validate, check, swap. */
-export function localReloader(holder: SwappableModel, load: ModelLoader, modelsDir: string): Reloader {
-  return async (requested) => {
-    const path = requested === undefined ? holder.path : resolveModelPath(modelsDir, requested)
+/**
+ * Reloads for one slot: tracks which file serves (a reload without a path re-reads it) and serialises
+ * reloads so two never interleave.
+ */
+export class ModelReloader {
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    readonly slot: ModelSlot,
+    readonly load: ModelLoader,
+    readonly modelsDir: string,
+    /** The serving file, absolute. */
+    public path: string,
+  ) {}
+
+  /** Load, validate, check and swap an already resolved (trusted) path. */
+  reloadFile(path: string = this.path): Promise<ReloadOutcome> {
+    const run = async (): Promise<ReloadOutcome> => {
+      const next = await this.load(path)
+      const serving = this.slot.current
+      if (serving !== null) assertCompatible(serving, next, path)
+      this.slot.swap(next)
+      this.path = path
+      return { previousVersion: serving?.version ?? 'none', version: next.version, path }
+    }
+    const result = this.queue.then(run, run)
+    this.queue = result.catch(() => undefined)
+    return result
+  }
+
+  /** The serving version, for messages. */
+  get version(): string {
+    return this.slot.current?.version ?? 'none'
+  }
+
+  /** Reload within this process from a client path (refusing escapes); errors carry safe messages. */
+  readonly local: Reloader = async (requested) => {
+    const path = requested === undefined ? this.path : resolveModelPath(this.modelsDir, requested)
     try {
-      const outcome = await reloadModel(holder, load, path)
+      const o = await this.reloadFile(path)
       return {
-        previousVersion: outcome.previousVersion,
-        version: outcome.version,
-        file: publicFile(path, modelsDir),
+        previousVersion: o.previousVersion,
+        version: o.version,
+        file: publicFile(path, this.modelsDir),
         workers: 1,
       }
     } catch (err) {
       throw new ModelReloadError(
-        `model reload refused, still serving ${holder.version}: ${publicMessage((err as Error).message, modelsDir)}`,
+        `model reload refused, still serving ${this.version}: ${publicMessage((err as Error).message, this.modelsDir)}`,
       )
     }
   }

@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
-  localReloader,
   ModelIncompatibleError,
   ModelPathError,
   ModelReloadError,
-  reloadModel,
+  ModelReloader,
   resolveModelPath,
-  SwappableModel,
 } from '../../src/model/reload.js'
 import type { PredictionModel } from '../../src/model/types.js'
 
@@ -33,48 +31,73 @@ function fakeModel(version: string, classes = ['a', 'b'], features = ['x', 'y'])
   }
 }
 
-describe('reloadModel', () => {
-  it('swaps to a compatible model and tells listeners', async () => {
-    const holder = new SwappableModel(fakeModel('v0'), '/m/a.json')
-    const seen: string[] = []
-    holder.onSwap((m) => seen.push(m.version))
-    const outcome = await reloadModel(holder, () => fakeModel('v1'), '/m/b.json')
+/** A slot like the API's ModelHolder, recording swaps. */
+function slot(initial: PredictionModel) {
+  const swaps: string[] = []
+  const s = {
+    current: initial as PredictionModel | null,
+    swap(next: PredictionModel) {
+      s.current = next
+      swaps.push(next.version)
+    },
+  }
+  return { s, swaps }
+}
+
+describe('ModelReloader', () => {
+  it('swaps to a compatible model and remembers the serving file', async () => {
+    const { s, swaps } = slot(fakeModel('v0'))
+    const reloader = new ModelReloader(s, () => fakeModel('v1'), '/m', '/m/a.json')
+    const outcome = await reloader.reloadFile('/m/b.json')
     expect(outcome).toEqual({ previousVersion: 'v0', version: 'v1', path: '/m/b.json' })
-    expect(holder.version).toBe('v1')
-    expect(holder.path).toBe('/m/b.json')
-    expect(Array.from(holder.predictIndices(new Float64Array(2), 1))).toEqual([1])
-    expect(seen).toEqual(['v1'])
+    expect(s.current?.version).toBe('v1')
+    expect(reloader.path).toBe('/m/b.json')
+    expect(Array.from(s.current!.predictIndices(new Float64Array(2), 1))).toEqual([1])
+    expect(swaps).toEqual(['v1'])
   })
 
   it('refuses other features or other classes and keeps serving the old model', async () => {
-    const holder = new SwappableModel(fakeModel('v0'), '/m/a.json')
-    await expect(reloadModel(holder, () => fakeModel('v1', ['a', 'c']), '/m/c.json')).rejects.toThrow(
+    const { s, swaps } = slot(fakeModel('v0'))
+    const other = new ModelReloader(s, () => fakeModel('v1', ['a', 'c']), '/m', '/m/a.json')
+    await expect(other.reloadFile('/m/c.json')).rejects.toThrow(
       new ModelIncompatibleError("/m/c.json: classes [a, c] differ from the serving model's [a, b]"),
     )
-    await expect(
-      reloadModel(holder, () => fakeModel('v1', ['a', 'b'], ['y', 'x']), '/m/d.json'),
-    ).rejects.toThrow(/features \[y, x\] differ from the serving model's \[x, y\]/)
-    expect(holder.version).toBe('v0')
-    expect(holder.path).toBe('/m/a.json')
+    const swapped = new ModelReloader(s, () => fakeModel('v1', ['a', 'b'], ['y', 'x']), '/m', '/m/a.json')
+    await expect(swapped.reloadFile('/m/d.json')).rejects.toThrow(
+      /features \[y, x\] differ from the serving model's \[x, y\]/,
+    )
+    expect(s.current?.version).toBe('v0')
+    expect(other.path).toBe('/m/a.json')
+    expect(swaps).toEqual([])
   })
 
   it('keeps the old model when the loader fails, and serialises concurrent reloads', async () => {
-    const holder = new SwappableModel(fakeModel('v0'), '/m/a.json')
+    const { s } = slot(fakeModel('v0'))
     const order: string[] = []
-    const slow = (v: string, ms: number) => async () => {
+    const load = async (path: string) => {
+      if (path.endsWith('x.json')) throw new Error('truncated')
+      const v = path.endsWith('1.json') ? 'v1' : 'v2'
       order.push(`start ${v}`)
-      await new Promise((r) => setTimeout(r, ms))
+      await new Promise((r) => setTimeout(r, v === 'v1' ? 30 : 1))
       order.push(`end ${v}`)
       return fakeModel(v)
     }
-    const bad = reloadModel(holder, () => Promise.reject(new Error('truncated')), '/m/x.json')
-    const first = reloadModel(holder, slow('v1', 30), '/m/1.json')
-    const second = reloadModel(holder, slow('v2', 1), '/m/2.json')
+    const reloader = new ModelReloader(s, load, '/m', '/m/a.json')
+    const bad = reloader.reloadFile('/m/x.json')
+    const first = reloader.reloadFile('/m/1.json')
+    const second = reloader.reloadFile('/m/2.json')
     await expect(bad).rejects.toThrow('truncated')
     await first
     await second
     expect(order).toEqual(['start v1', 'end v1', 'start v2', 'end v2'])
-    expect(holder.version).toBe('v2')
+    expect(s.current?.version).toBe('v2')
+  })
+
+  it('loads the first model into an empty slot without a compatibility check', async () => {
+    const s = { current: null as PredictionModel | null, swap: (m: PredictionModel) => void (s.current = m) }
+    const o = await new ModelReloader(s, () => fakeModel('v3', ['q']), '/m', '/m/a.json').reloadFile()
+    expect(o.previousVersion).toBe('none')
+    expect(s.current?.version).toBe('v3')
   })
 })
 
@@ -106,21 +129,22 @@ describe('resolveModelPath', () => {
     expect(() => resolveModelPath(root, 'a\0b')).toThrow(ModelPathError)
   })
 
-  it('localReloader reports refusals without absolute paths', async () => {
-    const holder = new SwappableModel(fakeModel('v0'), join(root, 'sub', 'm.json'))
-    const reload = localReloader(
-      holder,
-      (p) => {
+  it('the local Reloader reports refusals without absolute paths', async () => {
+    const { s } = slot(fakeModel('v0'))
+    const failing = new ModelReloader(
+      s,
+      (p: string) => {
         throw new Error(`${p}: trees[0].threshold[3] is not finite`)
       },
       root,
+      join(root, 'sub', 'm.json'),
     )
-    const err = await reload('sub/m.json').catch((e: Error) => e)
+    const err = await failing.local('sub/m.json').catch((e: Error) => e)
     expect(err).toBeInstanceOf(ModelReloadError)
     expect((err as Error).message).toBe(
       'model reload refused, still serving v0: sub/m.json: trees[0].threshold[3] is not finite',
     )
-    const ok = await localReloader(holder, () => fakeModel('v1'), root)('sub/m.json')
+    const ok = await new ModelReloader(s, () => fakeModel('v1'), root, '').local('sub/m.json')
     expect(ok).toEqual({ previousVersion: 'v0', version: 'v1', file: 'sub/m.json', workers: 1 })
   })
 })
