@@ -1,0 +1,92 @@
+/**
+ * buildApp(config, models): the Fastify app, without a port (tests use app.inject; src/server.ts listens).
+ * Performance choices, each measured (docs/decisions/002-http-hot-path.md): no Fastify request logging (we
+ * write one line per request ourselves), request id + arrival time in genReqId, no onRequest/onResponse
+ * hooks on hot routes, JSON.parse registered for application/json with '*' as the fallback (the seed
+ * parsed every body as JSON), hand-written input validation and replies.
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from '../config.js'
+import type { ApiContext } from './context.js'
+import { InputError, installErrorHandlers } from './errors.js'
+import { createLogger, type Logger } from './logging.js'
+import { ApiMetrics } from './metrics/index.js'
+import type { ModelHolder } from './model-holder.js'
+import { RequestRecorder } from './recorder.js'
+import { makeGenReqId } from './request-id.js'
+import { registerOpenApi } from './routes/docs.js'
+import { routePlugins } from './routes/index.js'
+
+export interface BuildOptions {
+  /** Defaults to a pino logger on stdout at config.LOG_LEVEL (tests pass one writing to memory). */
+  logger?: Logger
+  /** Defaults to a fresh registry with Node default metrics. */
+  metrics?: ApiMetrics
+  /** GET /metrics text; defaults to this process's registry (src/server.ts passes the cluster aggregate). */
+  metricsText?: () => Promise<string>
+  /** API version shown in the OpenAPI document. */
+  version?: string
+}
+
+export type App = FastifyInstance
+
+function parseJsonBody(
+  _req: unknown,
+  body: string | Buffer,
+  done: (err: Error | null, body?: unknown) => void,
+): void {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body as string)
+  } catch (e) {
+    done(new InputError(400, `the body is not valid JSON: ${(e as Error).message}`))
+    return
+  }
+  done(null, parsed)
+}
+
+export async function buildApp(
+  config: Config,
+  models: ModelHolder,
+  options: BuildOptions = {},
+): Promise<App> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL)
+  const metrics = options.metrics ?? new ApiMetrics({ currentModel: () => models.current })
+  const requestTimeout = config.REQUEST_TIMEOUT_S * 1000
+  const app = Fastify({
+    logger: false,
+    disableRequestLogging: true,
+    genReqId: makeGenReqId(metrics),
+    bodyLimit: config.BODY_LIMIT,
+    // While draining, keep serving requests that arrive on open connections (with Connection: close)
+    // instead of answering 503 in a shape that is not ours.
+    return503OnClosing: false,
+    requestTimeout,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_S * 1000,
+    http: {
+      headersTimeout: Math.min(config.HEADERS_TIMEOUT_S * 1000, requestTimeout),
+      // Node checks request/headers timeouts on this interval (default 30 s): cut slow clients promptly.
+      connectionsCheckingInterval: 1000,
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const recorder = new RequestRecorder(logger, metrics)
+  const ctx: ApiContext = {
+    config,
+    models,
+    metrics,
+    recorder,
+    logger,
+    metricsText: options.metricsText ?? (() => metrics.text()),
+  }
+
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody)
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody)
+  installErrorHandlers(app, recorder, config.BODY_LIMIT)
+
+  await registerOpenApi(app, options.version ?? '1.0.0')
+  for (const plugin of routePlugins) await app.register(plugin, ctx)
+  return app as unknown as App
+}

@@ -1,0 +1,22 @@
+/**
+ * What every route plugin receives as its options: the config, the served model, metrics, the request
+ * recorder and the logger. A route file exports a `RoutePlugin` and is added to the list in routes/index.ts.
+ */
+import type { FastifyPluginAsync } from 'fastify'
+import type { Config } from '../config.js'
+import type { Logger } from './logging.js'
+import type { ApiMetrics } from './metrics/index.js'
+import type { ModelHolder } from './model-holder.js'
+import type { RequestRecorder } from './recorder.js'
+
+export interface ApiContext {
+  readonly config: Config
+  readonly models: ModelHolder
+  readonly metrics: ApiMetrics
+  readonly recorder: RequestRecorder
+  readonly logger: Logger
+  /** Prometheus text for GET /metrics: this process's registry, or the cluster's aggregate. */
+  readonly metricsText: () => Promise<string>
+}
+
+export type RoutePlugin = FastifyPluginAsync<ApiContext>

@@ -1,0 +1,96 @@
+/**
+ * The one place a finished request is accounted for: the seed's log line plus the duration histogram and
+ * the in-flight gauge. Hand-written handlers call it right after sending (no onResponse hook: a hook costs
+ * more than the work); the error and 404 handlers call it too; third-party routes (static files, Swagger UI)
+ * get it from `recordOnResponse`, a hook scoped to their plugin only.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type Logger, logRequest } from './logging.js'
+import type { ApiMetrics, HistogramChild } from './metrics/index.js'
+import { elapsedMs } from './request-id.js'
+
+/** Bound to one route pattern and method; histogram children are created on first use of each status. */
+export class RouteRecorder {
+  private readonly byStatus = new Map<number, HistogramChild>()
+
+  constructor(
+    private readonly owner: RequestRecorder,
+    readonly route: string,
+    readonly method: string,
+  ) {}
+
+  done(request: FastifyRequest, status: number, error: string | null = null, err?: unknown): void {
+    let child = this.byStatus.get(status)
+    if (child === undefined) {
+      child = this.owner.metrics.requestDuration.child(this.route, this.method, String(status))
+      this.byStatus.set(status, child)
+    }
+    const ms = elapsedMs(request)
+    child.observe(ms / 1000)
+    this.owner.metrics.inFlight--
+    logRequest(
+      this.owner.logger,
+      {
+        endpoint: this.route === UNMATCHED ? pathOf(request.url) : this.route,
+        method: request.method,
+        status_code: status,
+        latency_ms: Math.round(ms * 100) / 100,
+        request_id: request.id,
+        error,
+      },
+      err,
+    )
+  }
+}
+
+/** Route label for requests that matched no route (never the raw URL: unbounded label values). */
+export const UNMATCHED = 'unmatched'
+
+/** The path without its query string, capped so a hostile URL cannot bloat the logs. */
+export function pathOf(url: string): string {
+  const q = url.indexOf('?')
+  const path = q === -1 ? url : url.slice(0, q)
+  return path.length > 256 ? `${path.slice(0, 256)}...` : path
+}
+
+export class RequestRecorder {
+  private readonly routes = new Map<string, RouteRecorder>()
+
+  constructor(
+    readonly logger: Logger,
+    readonly metrics: ApiMetrics,
+  ) {}
+
+  /** A recorder for one route pattern + method; create it when the route is registered. */
+  route(route: string, method: string): RouteRecorder {
+    const key = `${method} ${route}`
+    let r = this.routes.get(key)
+    if (r === undefined) {
+      r = new RouteRecorder(this, route, method)
+      this.routes.set(key, r)
+    }
+    return r
+  }
+
+  /** For paths off the hot path (errors, 404, hooks): looks the route up by the request. */
+  done(request: FastifyRequest, status: number, error: string | null = null, err?: unknown): void {
+    const route = request.is404 ? UNMATCHED : (request.routeOptions.url ?? UNMATCHED)
+    this.route(route, request.method).done(request, status, error, err)
+  }
+}
+
+const RECORDED = Symbol('iris.recorded')
+
+/** onResponse recording for routes whose handlers we do not write (scoped to the calling plugin). */
+export function recordOnResponse(app: FastifyInstance, recorder: RequestRecorder): void {
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, next: () => void) => {
+    const r = request as FastifyRequest & { [RECORDED]?: boolean }
+    if (r[RECORDED] !== true) recorder.done(request, reply.statusCode)
+    next()
+  })
+}
+
+/** Mark a request as recorded (the error and 404 handlers do, so a scoped hook will not log it twice). */
+export function markRecorded(request: FastifyRequest): void {
+  ;(request as FastifyRequest & { [RECORDED]?: boolean })[RECORDED] = true
+}

@@ -1,0 +1,20 @@
+/**
+ * Every route plugin of the API, in registration order. To add routes: write a RoutePlugin in this folder
+ * (it gets the ApiContext as options) and add it to this list.
+ */
+import type { RoutePlugin } from '../context.js'
+import docsRoutes from './docs.js'
+import healthRoutes from './health.js'
+import metricsRoutes from './metrics.js'
+import modelRoutes from './model.js'
+import predictRoutes from './predict.js'
+import webRoutes from './web.js'
+
+export const routePlugins: readonly RoutePlugin[] = [
+  healthRoutes,
+  predictRoutes,
+  modelRoutes,
+  metricsRoutes,
+  docsRoutes,
+  webRoutes,
+]

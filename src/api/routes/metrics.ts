@@ -1,0 +1,28 @@
+/**
+ * GET /metrics in Prometheus text format. Under node:cluster the text is the primary's aggregate of all
+ * workers (ctx.metricsText asks it over IPC); in a single process it is this registry.
+ */
+import type { ApiContext, RoutePlugin } from '../context.js'
+
+const metricsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
+  const rec = ctx.recorder.route('/metrics', 'GET')
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics (all workers)',
+        tags: ['monitoring'],
+        produces: ['text/plain'],
+        response: { 200: { type: 'string', description: 'Prometheus text exposition format 0.0.4' } },
+      },
+    },
+    async (request, reply) => {
+      const text = await ctx.metricsText()
+      reply.header('x-request-id', request.id).type(ctx.metrics.contentType).send(text)
+      rec.done(request, 200)
+      return reply
+    },
+  )
+}
+
+export default metricsRoutes

@@ -1,0 +1,28 @@
+/** GET /model: the served model's metadata (features, classes, hyper-parameters, metrics, version...). */
+import type { ApiContext, RoutePlugin } from '../context.js'
+import { ModelNotReadyError } from '../errors.js'
+import { ErrorResponse, ModelResponse } from '../schemas.js'
+
+const modelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
+  const rec = ctx.recorder.route('/model', 'GET')
+  app.get(
+    '/model',
+    {
+      schema: {
+        summary: "The served model's metadata",
+        tags: ['model'],
+        response: { 200: ModelResponse, 503: ErrorResponse },
+      },
+    },
+    (request, reply) => {
+      const model = ctx.models.current
+      if (model === null) throw new ModelNotReadyError()
+      reply
+        .header('x-request-id', request.id)
+        .send({ ...model.metadata, name: model.name, version: model.version })
+      rec.done(request, 200)
+    },
+  )
+}
+
+export default modelRoutes

@@ -1,0 +1,94 @@
+/**
+ * The service's configuration: the ONLY module that reads process.env.
+ * One TypeBox schema, keyed by the environment variable names, gives the types, the defaults, the
+ * constraints and the docs; adding a setting is one line in `ConfigSchema`. Values are converted strictly
+ * (no "1.5" -> 1 truncation) and every fault names its variable, so start-up stops with a useful message.
+ */
+import { availableParallelism } from 'node:os'
+import { type Static, type TSchema, Type } from 'typebox'
+import Value from 'typebox/value'
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
+const int = (min: number, max: number, def: number, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, default: def, description })
+const seconds = (def: number, description: string) =>
+  Type.Number({ exclusiveMinimum: 0, maximum: 86_400, default: def, description })
+
+export const ConfigSchema = Type.Object({
+  PORT: int(0, 65_535, 8000, 'TCP port to listen on (0 = any free port)'),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address to bind' }),
+  WORKERS: int(1, 256, availableParallelism(), 'Worker processes (node:cluster); 1 runs in-process'),
+  REQUEST_TIMEOUT_S: seconds(30, 'Whole-request timeout: a client slower than this is cut off'),
+  HEADERS_TIMEOUT_S: seconds(10, 'Time allowed to receive the request headers (capped at REQUEST_TIMEOUT_S)'),
+  KEEP_ALIVE_TIMEOUT_S: seconds(5, 'Idle keep-alive connections are closed after this'),
+  SHUTDOWN_GRACE_S: seconds(10, 'On SIGTERM/SIGINT, in-flight requests get this long to finish'),
+  LOG_LEVEL: Type.Enum([...LOG_LEVELS], { default: 'info', description: 'pino level (case-insensitive)' }),
+  MODEL_PATH: Type.String({ minLength: 1, default: 'models/iris_model.json', description: 'Model file' }),
+  BODY_LIMIT: int(64, 1 << 30, 1 << 20, 'Largest accepted request body in bytes (413 above)'),
+  MAX_BATCH_ROWS: int(1, 10_000_000, 10_000, 'Most rows in one prediction request (413 above)'),
+  WEB_ROOT: Type.String({
+    minLength: 1,
+    default: 'dist/web',
+    description: 'Built UI served at / if present',
+  }),
+})
+
+export type Config = Readonly<Static<typeof ConfigSchema>>
+
+/** A configuration fault; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const INTEGER = /^[+-]?\d+$/
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
+/** Strict string -> value conversion by the field's JSON type; undefined = not convertible. */
+function convert(schema: TSchema, raw: string): unknown {
+  const type = (schema as { type?: string }).type
+  const text = raw.trim()
+  if (type === 'integer') return INTEGER.test(text) ? Number(text) : undefined
+  if (type === 'number') return NUMBER.test(text) ? Number(text) : undefined
+  if (type === 'boolean')
+    return /^(true|1|yes)$/i.test(text) ? true : /^(false|0|no)$/i.test(text) ? false : undefined
+  if ((schema as { enum?: unknown[] }).enum) return text.toLowerCase()
+  return raw
+}
+
+function describe(schema: TSchema): string {
+  const s = schema as {
+    type?: string
+    enum?: unknown[]
+    minimum?: number
+    maximum?: number
+    exclusiveMinimum?: number
+  }
+  if (s.enum) return `one of ${s.enum.join(', ')}`
+  const low = s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : `>= ${s.minimum}`
+  if (s.type === 'integer') return `an integer ${low} and <= ${s.maximum}`
+  if (s.type === 'number') return `a number ${low} and <= ${s.maximum}`
+  if (s.type === 'boolean') return 'true or false'
+  return 'a non-empty string'
+}
+
+/** Parse and validate `env` (default: process.env) into a frozen config, or throw ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const out: Record<string, unknown> = {}
+  const faults: string[] = []
+  for (const [name, schema] of Object.entries(ConfigSchema.properties) as [string, TSchema][]) {
+    const raw = env[name]
+    // Unset and empty are the same: compose files often pass `VAR=` for "use the default".
+    if (raw === undefined || raw.trim() === '') {
+      out[name] = (schema as { default?: unknown }).default
+      continue
+    }
+    const value = convert(schema, raw)
+    if (value === undefined || !Value.Check(schema, value)) {
+      faults.push(`${name} must be ${describe(schema)}, got ${JSON.stringify(raw)}`)
+      continue
+    }
+    out[name] = value
+  }
+  if (faults.length > 0) throw new ConfigError(`Invalid configuration: ${faults.join('; ')}`)
+  return Object.freeze(out) as Config
+}
