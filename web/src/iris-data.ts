@@ -1,0 +1,87 @@
+// The training flowers, parsed from data/iris.csv (bundled at build time by main.ts), and the "typical"
+// flower of each species used by the example buttons: the medoid, a real flower from the data set
+// (unlike a mean, which may be a flower nobody measured).
+
+export interface TrainingFlower {
+  readonly values: readonly number[]
+  readonly species: string
+}
+
+export interface TrainingData {
+  readonly featureNames: readonly string[]
+  /** Species names, sorted (scikit-learn's class order). */
+  readonly species: readonly string[]
+  readonly flowers: readonly TrainingFlower[]
+}
+
+export function parseTrainingCsv(text: string, source = 'data/iris.csv'): TrainingData {
+  const lines = text.split(/\r?\n/)
+  const header = lines[0]?.split(',').map((cell) => cell.trim()) ?? []
+  if (header.length < 2) throw new Error(`${source}:1: expected a header with feature columns and a label`)
+  const featureNames = header.slice(0, -1)
+  const flowers: TrainingFlower[] = []
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!.trim()
+    if (line === '') continue
+    const cells = line.split(',').map((cell) => cell.trim())
+    if (cells.length !== header.length) {
+      throw new Error(`${source}:${i + 1}: expected ${header.length} columns, found ${cells.length}`)
+    }
+    const values = cells.slice(0, -1).map((cell, column) => {
+      const value = Number(cell)
+      if (cell === '' || !Number.isFinite(value)) {
+        throw new Error(`${source}:${i + 1}:${column + 1}: "${cell}" is not a number`)
+      }
+      return value
+    })
+    flowers.push({ values, species: cells.at(-1)! })
+  }
+  const species = [...new Set(flowers.map((f) => f.species))].sort()
+  return { featureNames, species, flowers }
+}
+
+function distance(a: readonly number[], b: readonly number[]): number {
+  let sum = 0
+  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2
+  return Math.sqrt(sum)
+}
+
+/** The flower with the smallest total distance to all the others of the group. */
+export function medoid(flowers: readonly TrainingFlower[]): TrainingFlower {
+  if (flowers.length === 0) throw new Error('medoid of an empty group')
+  let best = flowers[0]!
+  let bestTotal = Number.POSITIVE_INFINITY
+  for (const candidate of flowers) {
+    let total = 0
+    for (const other of flowers) total += distance(candidate.values, other.values)
+    if (total < bestTotal) {
+      bestTotal = total
+      best = candidate
+    }
+  }
+  return best
+}
+
+export function typicalFlowers(data: TrainingData): Map<string, TrainingFlower> {
+  const typical = new Map<string, TrainingFlower>()
+  for (const name of data.species) typical.set(name, medoid(data.flowers.filter((f) => f.species === name)))
+  return typical
+}
+
+/** The training flower closest to `point` using only the given feature indices (what a 2-D plot shows). */
+export function nearestFlower(
+  data: TrainingData,
+  point: readonly number[],
+  features: readonly number[],
+): { flower: TrainingFlower; distance: number } {
+  let best = data.flowers[0]!
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const flower of data.flowers) {
+    const d = Math.sqrt(features.reduce((sum, f) => sum + (flower.values[f]! - point[f]!) ** 2, 0))
+    if (d < bestDistance) {
+      bestDistance = d
+      best = flower
+    }
+  }
+  return { flower: best, distance: bestDistance }
+}
