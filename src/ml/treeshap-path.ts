@@ -11,6 +11,8 @@ export interface PathBuffers {
   readonly zero: Float64Array
   readonly one: Float64Array
   readonly pweight: Float64Array
+  /** inv[k] = 1 / k: the recurrences divide by small integers; multiplying is cheaper. */
+  readonly inv: Float64Array
 }
 
 /** Buffer length for trees of depth at most maxDepth (paths nest: each level copies its parent's path). */
@@ -26,6 +28,7 @@ export function allocatePath(maxDepth: number): PathBuffers {
     zero: new Float64Array(n),
     one: new Float64Array(n),
     pweight: new Float64Array(n),
+    inv: Float64Array.from({ length: maxDepth + 4 }, (_, k) => (k === 0 ? 0 : 1 / k)),
   }
 }
 
@@ -73,30 +76,44 @@ export function unwindPath(p: PathBuffers, base: number, depth: number, index: n
   }
 }
 
-/** Sum of the permutation weights as if element `index` were unwound, without changing the path. */
+/**
+ * Sum of the permutation weights as if element `index` were unwound, without changing the path.
+ * Called for every path element at every leaf: the inner loop of the algorithm, so the branch on
+ * `one` is hoisted out of the loop and divisions become multiplications.
+ */
 export function unwoundPathSum(p: PathBuffers, base: number, depth: number, index: number): number {
   const pw = p.pweight
+  const inv = p.inv
   const one = p.one[base + index]
   const zero = p.zero[base + index]
-  let nextOne = pw[base + depth]
-  let total = 0
   const denom = depth + 1
-  for (let i = depth - 1; i >= 0; i--) {
-    if (one !== 0) {
-      const tmp = (nextOne * denom) / ((i + 1) * one)
+  let total = 0
+  if (one !== 0) {
+    let nextOne = pw[base + depth]
+    const up = denom / one
+    const down = zero * inv[denom]
+    for (let i = depth - 1; i >= 0; i--) {
+      const tmp = nextOne * up * inv[i + 1]
       total += tmp
-      nextOne = pw[base + i] - (tmp * zero * (depth - i)) / denom
-    } else {
-      total += (pw[base + i] * denom) / (zero * (depth - i))
+      nextOne = pw[base + i] - tmp * down * (depth - i)
     }
+  } else {
+    const up = denom / zero
+    for (let i = depth - 1; i >= 0; i--) total += pw[base + i] * up * inv[depth - i]
   }
   return total
 }
 
-/** Copy `count` path elements from `from` to `to` (a child starts from its parent's path). */
+/**
+ * Copy `count` path elements from `from` to `to` (a child starts from its parent's path). A plain loop:
+ * paths are a handful of elements, where copyWithin's call overhead dominates.
+ */
 export function copyPath(p: PathBuffers, from: number, to: number, count: number): void {
-  p.feature.copyWithin(to, from, from + count)
-  p.zero.copyWithin(to, from, from + count)
-  p.one.copyWithin(to, from, from + count)
-  p.pweight.copyWithin(to, from, from + count)
+  const { feature, zero, one, pweight } = p
+  for (let i = 0; i < count; i++) {
+    feature[to + i] = feature[from + i]
+    zero[to + i] = zero[from + i]
+    one[to + i] = one[from + i]
+    pweight[to + i] = pweight[from + i]
+  }
 }
