@@ -4,16 +4,20 @@
  */
 import type { RoutePlugin } from '../context.js'
 import docsRoutes from './docs.js'
+import explainRoutes from './explain.js'
 import healthRoutes from './health.js'
 import metricsRoutes from './metrics.js'
 import modelRoutes from './model.js'
 import predictRoutes from './predict.js'
+import v2Routes from './v2.js'
 import webRoutes from './web.js'
 
 export const routePlugins: readonly RoutePlugin[] = [
   healthRoutes,
   predictRoutes,
+  explainRoutes,
   modelRoutes,
+  v2Routes,
   metricsRoutes,
   docsRoutes,
   webRoutes,
