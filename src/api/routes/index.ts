@@ -4,7 +4,6 @@
  */
 import type { RoutePlugin } from '../context.js'
 import docsRoutes from './docs.js'
-import explainRoutes from './explain.js'
 import healthRoutes from './health.js'
 import metricsRoutes from './metrics.js'
 import modelRoutes from './model.js'
@@ -15,7 +14,6 @@ import webRoutes from './web.js'
 export const routePlugins: readonly RoutePlugin[] = [
   healthRoutes,
   predictRoutes,
-  explainRoutes,
   modelRoutes,
   v2Routes,
   metricsRoutes,
