@@ -149,3 +149,15 @@ class TreeShapExplainer implements ForestExplainer {
     }
   }
 }
+
+/**
+ * explain(rows, nRows) for a model object: compiles the explainer on first use (a few ms, and memory for
+ * a copy of the trees), so loading a model that is never asked "why" costs nothing extra.
+ */
+export function explainerOnDemand(forest: Forest): (rows: Float64Array, nRows: number) => ForestExplanation {
+  let explainer: ForestExplainer | undefined
+  return (rows, nRows) => {
+    explainer ??= compileExplainer(forest)
+    return { expectedValue: explainer.expectedValue.slice(), contributions: explainer.explain(rows, nRows) }
+  }
+}

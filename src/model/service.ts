@@ -1,5 +1,6 @@
 import type { Forest } from '../ml/flat-tree.js'
 import { compileForest, FeatureCountError, LengthMismatchError, NonFiniteInputError } from '../ml/index.js'
+import { explainerOnDemand } from '../ml/treeshap.js'
 import { loadArtifact, modelNameOf } from './artifact.js'
 import type { ModelMetadata, PredictionModel } from './types.js'
 
@@ -49,6 +50,11 @@ export async function loadModel(modelPath: string): Promise<LoadedModel> {
     check(rows, nRows)
     return predictor.predictIndices(rows, nRows)
   }
+  const explainRows = explainerOnDemand(forest)
+  const explain = (rows: Float64Array, nRows: number) => {
+    check(rows, nRows)
+    return explainRows(rows, nRows)
+  }
 
   const loaded: LoadedModel = {
     name: modelNameOf(modelPath),
@@ -65,6 +71,7 @@ export async function loadModel(modelPath: string): Promise<LoadedModel> {
     forest,
     predictProba,
     predictIndices,
+    explain,
     predict(rows) {
       const flat = new Float64Array(rows.length * nFeatures)
       rows.forEach((row, r) => {

@@ -1,3 +1,5 @@
+import type { ForestExplanation } from '../ml/treeshap.js'
+
 /**
  * What the API and CLI need from a loaded model. Implemented by model/service.ts.
  * Rows are passed row-major in one Float64Array (nRows * nFeatures) so the hot path copies once.
@@ -33,4 +35,6 @@ export interface PredictionModel {
   predictProba(rows: Float64Array, nRows: number): Float64Array
   /** Class index per row: argmax of predictProba, ties to the lowest index. */
   predictIndices(rows: Float64Array, nRows: number): Int32Array
+  /** Exact TreeSHAP per row and class (src/ml/treeshap.ts); absent when the model cannot explain. */
+  explain?(rows: Float64Array, nRows: number): ForestExplanation
 }

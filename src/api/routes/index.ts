@@ -4,6 +4,7 @@
  */
 import type { RoutePlugin } from '../context.js'
 import docsRoutes from './docs.js'
+import explainRoutes from './explain.js'
 import healthRoutes from './health.js'
 import metricsRoutes from './metrics.js'
 import modelRoutes from './model.js'
@@ -14,6 +15,7 @@ import webRoutes from './web.js'
 export const routePlugins: readonly RoutePlugin[] = [
   healthRoutes,
   predictRoutes,
+  explainRoutes,
   modelRoutes,
   v2Routes,
   metricsRoutes,
