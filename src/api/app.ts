@@ -56,7 +56,6 @@ export async function buildApp(
   const requestTimeout = config.REQUEST_TIMEOUT_S * 1000
   const app = Fastify({
     logger: false,
-    disableRequestLogging: true,
     genReqId: makeGenReqId(metrics),
     bodyLimit: config.BODY_LIMIT,
     // While draining, keep serving requests that arrive on open connections (with Connection: close)

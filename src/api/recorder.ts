@@ -81,8 +81,12 @@ export class RequestRecorder {
 
 const RECORDED = Symbol('iris.recorded')
 
-/** onResponse recording for routes whose handlers we do not write (scoped to the calling plugin). */
+/** X-Request-ID + recording by hooks, for routes whose handlers we do not write (scoped to the calling plugin). */
 export function recordOnResponse(app: FastifyInstance, recorder: RequestRecorder): void {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, next: () => void) => {
+    reply.header('x-request-id', request.id)
+    next()
+  })
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, next: () => void) => {
     const r = request as FastifyRequest & { [RECORDED]?: boolean }
     if (r[RECORDED] !== true) recorder.done(request, reply.statusCode)

@@ -15,6 +15,12 @@ const ROW_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_00
 /** Centimetres: half-centimetre resolution over the range of iris measurements, coarse beyond. */
 const FEATURE_BUCKETS = [...Array.from({ length: 17 }, (_, i) => i / 2), 10, 15, 20, 50, 100]
 
+const MISNAMED_DEFAULTS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+]
+
 /** Per-model children, built once per model (features and classes never change within a model). */
 export interface ModelSeries {
   readonly featureNames: readonly string[]
@@ -85,7 +91,11 @@ export class ApiMetrics {
         if (model !== null) this.set({ name: model.name, version: model.version }, 1)
       },
     })
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: reg })
+    if (options.defaultMetrics !== false) {
+      collectDefaultMetrics({ register: reg })
+      // Gauges named *_total fail `promtool check metrics`; each is the sum of a by-type gauge kept alongside.
+      for (const name of MISNAMED_DEFAULTS) reg.removeSingleMetric(name)
+    }
   }
 
   /** The children for this model's features and classes (cached per model). */
