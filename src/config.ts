@@ -31,6 +31,36 @@ export const ConfigSchema = Type.Object({
     default: 'dist/web',
     description: 'Built UI served at / if present',
   }),
+  // Reliability and security (src/api/security, src/model/reload.ts): all off or generous by default.
+  MODELS_DIR: Type.String({
+    default: '',
+    description: "Folder /admin/reload may load from (default: MODEL_PATH's)",
+  }),
+  API_KEYS: Type.String({
+    default: '',
+    description: 'Comma-separated API keys; set = predict routes need one',
+  }),
+  API_KEYS_FILE: Type.String({
+    default: '',
+    description: 'File of SHA-256 hex digests of API keys, one per line',
+  }),
+  ADMIN_API_KEYS: Type.String({
+    default: '',
+    description: 'Comma-separated keys for /admin/* (default: API keys)',
+  }),
+  ADMIN_API_KEYS_FILE: Type.String({ default: '', description: 'File of SHA-256 hex digests of admin keys' }),
+  METRICS_REQUIRE_KEY: Type.Boolean({ default: false, description: 'GET /metrics needs an API key too' }),
+  RATE_LIMIT_MAX: int(
+    0,
+    100_000_000,
+    0,
+    'Requests per client (API key, else IP) per window and worker; 0 = off',
+  ),
+  RATE_LIMIT_WINDOW_S: seconds(60, 'Rate-limit window length'),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'Comma-separated origins allowed by CORS (default: none)',
+  }),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema>>

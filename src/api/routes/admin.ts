@@ -1,14 +1,26 @@
 /**
  * POST /admin/reload: switch every worker to a new model file without a restart.
- * Body (optional): {"path": "<file inside the models folder>"}; without it the serving file is re-read.
- * Auth is enforced by the security plugin (admin keys, else API keys); with no key configured at all the
- * route refuses with 403, so a model can never be swapped by an anonymous caller.
+ * Body (optional): {"path": "<file inside MODELS_DIR>"}; without it the serving file is re-read.
+ * Auth is the security plugin's (admin keys, else API keys); with no key configured at all the route
+ * answers 403, so a model can never be swapped by an anonymous caller. Registered by app.ts with the
+ * ApiContext plus the Reloader (in-process, or the cluster relay in a worker: src/model/reload-cluster.ts).
  */
-import type { FastifyPluginAsync } from 'fastify'
-import { ModelPathError, ModelReloadError, type Reloader } from '../../model/reload.js'
-import { ClientHttpError } from '../security/http-error.js'
+import { dirname, resolve } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../config.js'
+import {
+  ModelPathError,
+  ModelReloadError,
+  ModelReloader,
+  type ModelSlot,
+  type Reloader,
+} from '../../model/reload.js'
+import { loadModel } from '../../model/service.js'
+import type { ApiContext } from '../context.js'
+import { HttpError } from '../errors.js'
+import { ErrorResponse } from '../schemas.js'
 
-export interface AdminOptions {
+export interface AdminOptions extends ApiContext {
   reload: Reloader
   /** False when neither API_KEYS(_FILE) nor ADMIN_API_KEYS(_FILE) is set. */
   enabled: boolean
@@ -16,60 +28,78 @@ export interface AdminOptions {
 
 const reloadSchema = {
   summary: 'Reload the model on all workers (validated before it replaces the serving one)',
+  description:
+    'Optional JSON body {"path": "<file inside MODELS_DIR>"}; empty re-reads the serving file. Needs an admin ' +
+    'or API key. A corrupt, truncated or incompatible file (other features or classes) is refused with 422 ' +
+    'and the serving model stays.',
   tags: ['admin'],
-  security: [{ bearerAuth: [] }, { apiKey: [] }],
-  // The body is checked by hand: it is optional (an empty POST re-reads the serving file).
-  description: 'Optional JSON body {"path": "<file inside MODELS_DIR>"}; empty = re-read the serving file.',
   response: {
     200: {
       type: 'object',
       properties: {
-        status: { type: 'string' },
+        status: { type: 'string', enum: ['reloaded'] },
         model_version: { type: 'string' },
         previous_version: { type: 'string' },
-        file: { type: 'string' },
-        workers: { type: 'integer' },
+        file: { type: 'string', description: 'The model file, relative to MODELS_DIR' },
+        workers: { type: 'integer', description: 'Processes now serving model_version' },
       },
     },
+    400: ErrorResponse,
+    401: ErrorResponse,
+    403: ErrorResponse,
+    422: ErrorResponse,
   },
 } as const
 
-function requestedPath(body: unknown): string | undefined {
+/** MODELS_DIR, defaulting to the folder of MODEL_PATH. */
+export function modelsDirOf(config: Config): string {
+  return resolve(config.MODELS_DIR === '' ? dirname(config.MODEL_PATH) : config.MODELS_DIR)
+}
+
+/** The in-process ModelReloader for the served slot (what a single process and the workers use). */
+export function modelReloaderFor(config: Config, models: ModelSlot): ModelReloader {
+  return new ModelReloader(models, loadModel, modelsDirOf(config), resolve(config.MODEL_PATH))
+}
+
+/** The body is checked by hand: it is optional, and any other shape is a 400 naming the fault. */
+export function requestedPath(body: unknown): string | undefined {
   if (body === undefined || body === null || body === '') return undefined
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new ClientHttpError(400, 'body must be a JSON object like {"path": "model.json"} or empty')
+    throw new HttpError(400, 'the body must be empty or a JSON object like {"path": "iris_model.json"}')
   }
-  const keys = Object.keys(body)
-  if (keys.some((k) => k !== 'path')) throw new ClientHttpError(400, 'body may only contain "path"')
+  const extra = Object.keys(body).find((k) => k !== 'path')
+  if (extra !== undefined)
+    throw new HttpError(400, `unknown field ${JSON.stringify(extra)}; only "path" is accepted`)
   const path = (body as { path?: unknown }).path
   if (path === undefined) return undefined
-  if (typeof path !== 'string') throw new ClientHttpError(400, 'path must be a string')
+  if (typeof path !== 'string') throw new HttpError(400, 'path must be a string')
   return path
 }
 
-export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, options) => {
-  app.post('/admin/reload', { schema: reloadSchema }, async (request) => {
+export async function adminRoutes(app: FastifyInstance, options: AdminOptions): Promise<void> {
+  const rec = options.recorder.route('/admin/reload', 'POST')
+  app.post('/admin/reload', { schema: reloadSchema }, async (request, reply) => {
     if (!options.enabled) {
-      throw new ClientHttpError(
-        403,
-        'admin endpoints are disabled: set ADMIN_API_KEYS or API_KEYS to use them',
-      )
+      throw new HttpError(403, 'admin endpoints are disabled: set ADMIN_API_KEYS or API_KEYS to use them')
     }
     const path = requestedPath(request.body)
+    let report: Awaited<ReturnType<Reloader>>
     try {
-      const report = await options.reload(path)
-      return {
-        status: 'reloaded',
-        model_version: report.version,
-        previous_version: report.previousVersion,
-        file: report.file,
-        workers: report.workers,
-      }
+      report = await options.reload(path)
     } catch (err) {
-      if (err instanceof ModelPathError) throw new ClientHttpError(400, err.message)
-      if (err instanceof ModelReloadError) throw new ClientHttpError(422, err.message)
+      if (err instanceof ModelPathError) throw new HttpError(400, err.message)
+      if (err instanceof ModelReloadError) throw new HttpError(422, err.message)
       throw err
     }
+    reply.header('x-request-id', request.id).send({
+      status: 'reloaded',
+      model_version: report.version,
+      previous_version: report.previousVersion,
+      file: report.file,
+      workers: report.workers,
+    })
+    rec.done(request, 200)
+    return reply
   })
 }
 

@@ -7,7 +7,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { ClientHttpError, pathOf } from './http-error.js'
+import { HttpError } from '../errors.js'
+import { pathOf } from '../recorder.js'
 
 export interface AuthOptions {
   /** SHA-256 digests (32 bytes each) of the accepted keys; empty = predict routes open. */
@@ -123,7 +124,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     const id = key === undefined ? -1 : matchKey(admin ? adminHashes : keyHashes, key)
     if (id < 0) {
       reply.header('www-authenticate', CHALLENGE)
-      throw new ClientHttpError(
+      throw new HttpError(
         401,
         key === undefined
           ? 'missing API key: send "Authorization: Bearer <key>" or "X-API-Key: <key>"'

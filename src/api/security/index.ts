@@ -4,12 +4,29 @@
  * The plugin is not encapsulated (skip-override), so its hooks cover every route and the 404 handler.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
-import { type AuthOptions, installAuth } from './auth.js'
-import { type HeadersOptions, installSecurityHeaders } from './headers.js'
+import type { Config } from '../../config.js'
+import { type AuthOptions, installAuth, parseKeyList, readKeyHashFile } from './auth.js'
+import { type HeadersOptions, installSecurityHeaders, parseCorsOrigins } from './headers.js'
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js'
 
 export interface SecurityOptions extends AuthOptions, HeadersOptions {
   rateLimit: RateLimitOptions
+}
+
+/** Keys from the plain list and/or the digest file (both may be set; either alone is fine). */
+function keysFrom(list: string, file: string): Buffer[] {
+  return [...parseKeyList(list), ...(file.trim() === '' ? [] : readKeyHashFile(file.trim()))]
+}
+
+/** The plugin's options from the config; reads the key files (start-up fails on a bad one). */
+export function securityOptionsFrom(config: Config): SecurityOptions {
+  return {
+    keyHashes: keysFrom(config.API_KEYS, config.API_KEYS_FILE),
+    adminKeyHashes: keysFrom(config.ADMIN_API_KEYS, config.ADMIN_API_KEYS_FILE),
+    metricsRequireKey: config.METRICS_REQUIRE_KEY,
+    corsOrigins: parseCorsOrigins(config.CORS_ORIGINS),
+    rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_S * 1000 },
+  }
 }
 
 const securityPlugin: FastifyPluginAsync<SecurityOptions> = async (app: FastifyInstance, options) => {
@@ -20,4 +37,5 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async (app: FastifyI
 ;(securityPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true
 
 export default securityPlugin
+export { adminEnabled } from './auth.js'
 export { securityPlugin }

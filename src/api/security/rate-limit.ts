@@ -7,7 +7,8 @@
  * Limits are per worker process: with W workers a client may get up to W x max per window.
  */
 import type { FastifyInstance } from 'fastify'
-import { ClientHttpError, pathOf } from './http-error.js'
+import { HttpError } from '../errors.js'
+import { pathOf } from '../recorder.js'
 
 export interface RateLimitOptions {
   /** Requests allowed per client per window; 0 disables the limiter (the default). */
@@ -76,7 +77,7 @@ export function installRateLimit(app: FastifyInstance, options: RateLimitOptions
     reply.header('x-ratelimit-reset', String(resetS))
     if (!d.allowed) {
       reply.header('retry-after', String(resetS))
-      throw new ClientHttpError(
+      throw new HttpError(
         429,
         `rate limit exceeded: ${limit} requests per ${options.windowMs / 1000} s; retry after ${resetS} s`,
       )
