@@ -8,6 +8,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
+import type { Reloader } from '../model/reload.js'
 import type { ApiContext } from './context.js'
 import { InputError, installErrorHandlers } from './errors.js'
 import { createLogger, type Logger } from './logging.js'
@@ -15,6 +16,8 @@ import { ApiMetrics } from './metrics/index.js'
 import type { ModelHolder } from './model-holder.js'
 import { RequestRecorder } from './recorder.js'
 import { makeGenReqId } from './request-id.js'
+import { adminEnabled, securityOptionsFrom, securityPlugin } from './security/index.js'
+import { adminRoutes, modelReloaderFor } from './routes/admin.js'
 import { registerOpenApi } from './routes/docs.js'
 import { routePlugins } from './routes/index.js'
 
@@ -27,6 +30,8 @@ export interface BuildOptions {
   metricsText?: () => Promise<string>
   /** API version shown in the OpenAPI document. */
   version?: string
+  /** POST /admin/reload; defaults to reloading in this process (src/server.ts passes the cluster relay). */
+  reload?: Reloader
 }
 
 export type App = FastifyInstance
@@ -85,7 +90,12 @@ export async function buildApp(
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody)
   installErrorHandlers(app, recorder, config.BODY_LIMIT)
 
+  // Headers, API keys and rate limits first, so their hooks cover every route (src/api/security).
+  const security = securityOptionsFrom(config)
+  await app.register(securityPlugin, security)
   await registerOpenApi(app, options.version ?? '1.0.0')
   for (const plugin of routePlugins) await app.register(plugin, ctx)
+  const reload = options.reload ?? modelReloaderFor(config, models).local
+  await app.register(adminRoutes, { ...ctx, reload, enabled: adminEnabled(security) })
   return app as unknown as App
 }
