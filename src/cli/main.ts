@@ -1,0 +1,86 @@
+import { CsvError } from '../data/errors.js'
+import { InvalidHyperParameterError, MlError } from '../ml/index.js'
+import { ModelLoadError, ModelSaveError } from '../model/errors.js'
+import { serviceSource } from '../model/source.js'
+import type { CliIo } from './io.js'
+import { predictCommand } from './predict-command.js'
+import { trainCommand } from './train-command.js'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js'
+
+export const MAIN_HELP = `Usage: iris <command> [flags]
+
+Commands:
+  train     fit a RandomForest on a labelled CSV and write the model files
+  predict   predict rows of a CSV with a model file, CSV to stdout
+  serve     start the HTTP API (configured by environment variables)
+
+Run "iris <command> --help" for a command's flags. Exit codes: 0 ok, 1 failed, 2 bad command line.`
+
+// Engine parameter names -> the flags that set them, so engine refusals read as flag errors.
+const FLAG_OF: Record<string, string> = {
+  nEstimators: '--trees',
+  maxDepth: '--max-depth',
+  minSamplesSplit: '--min-samples-split',
+  minSamplesLeaf: '--min-samples-leaf',
+  maxFeatures: '--max-features',
+  testSize: '--test-size',
+  seed: '--seed',
+  k: '--cv',
+}
+
+type Runner = (args: string[], io: CliIo) => Promise<number>
+
+const serve: Runner = async (args, io) => {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out('Usage: iris serve\n\nStarts the HTTP API; see the README for its environment variables.\n')
+    return EXIT_OK
+  }
+  if (args.length > 0)
+    throw new UsageError(`iris serve takes no arguments, got "${args[0]}" (configure it by environment)`)
+  // Loaded lazily (and through a variable) so `train` and `predict` never pay for loading Fastify.
+  const serverModule = './../server.js'
+  const { runServer } = (await import(serverModule)) as { runServer: () => Promise<void> }
+  await runServer()
+  return EXIT_OK
+}
+
+const COMMANDS: Record<string, Runner> = { train: trainCommand, predict: predictCommand, serve }
+
+/** Runs one CLI invocation and returns its exit code; every expected error is printed, not thrown. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...args] = argv
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.out(`${MAIN_HELP}\n`)
+      return command === undefined ? EXIT_USAGE : EXIT_OK
+    }
+    if (command === '--version' || command === '-v') {
+      io.out(`${serviceSource()}\n`)
+      return EXIT_OK
+    }
+    const run = COMMANDS[command]
+    if (!run) throw new UsageError(`unknown command "${command}" (expected train, predict or serve)`)
+    return await run(args, io)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(
+        `iris${command && COMMANDS[command] ? ` ${command}` : ''}: ${err.message}\nRun "iris ${command && COMMANDS[command] ? `${command} ` : ''}--help" for usage.\n`,
+      )
+      return EXIT_USAGE
+    }
+    if (err instanceof InvalidHyperParameterError && FLAG_OF[err.parameter]) {
+      io.err(`iris ${command}: ${FLAG_OF[err.parameter]}: ${err.message}\n`)
+      return EXIT_USAGE
+    }
+    if (
+      err instanceof CsvError ||
+      err instanceof ModelLoadError ||
+      err instanceof ModelSaveError ||
+      err instanceof MlError
+    ) {
+      io.err(`iris ${command}: ${err.message}\n`)
+      return EXIT_FAILURE
+    }
+    throw err
+  }
+}
