@@ -92,6 +92,8 @@ const CASES: Record<string, [file: string, name: string, ...flags: string[]]> = 
   floats: ['float_classes.joblib', 'floats'],
 }
 
+if (SKIP_SKLEARN) console.warn(`skipping scikit-learn tests: ${SKLEARN_MISSING_REASON}`)
+
 describe.skipIf(SKIP_SKLEARN)('export_sklearn.py', () => {
   let dir: string
   let results: Record<string, RunResult>

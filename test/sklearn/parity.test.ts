@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LoadedModel, loadModel } from '../../src/model/service.js'
-import { EXPORTER, FIXTURE, float64s, int32s, runPythonOk, SKIP_SKLEARN } from './python.js'
+import {
+  EXPORTER,
+  FIXTURE,
+  float64s,
+  int32s,
+  runPythonOk,
+  SKIP_SKLEARN,
+  SKLEARN_MISSING_REASON,
+} from './python.js'
 
 const TOLERANCE = 1e-12
 
@@ -37,6 +45,8 @@ const MODELS = [
   'synthetic_extratrees',
   'synthetic_decisiontree',
 ]
+
+if (SKIP_SKLEARN) console.warn(`skipping scikit-learn tests: ${SKLEARN_MISSING_REASON}`)
 
 describe.skipIf(SKIP_SKLEARN)('scikit-learn parity', () => {
   let dir: string

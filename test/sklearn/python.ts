@@ -23,7 +23,6 @@ export const SKLEARN_MISSING_REASON = `${PYTHON} cannot import sklearn and jobli
 export const IN_CI = process.env.CI === 'true'
 /** True when the scikit-learn tests should be skipped: only outside CI. */
 export const SKIP_SKLEARN = SKLEARN_VERSION === null && !IN_CI
-if (SKIP_SKLEARN) console.warn(`skipping scikit-learn interop tests: ${SKLEARN_MISSING_REASON}`)
 
 export interface RunResult {
   code: number
