@@ -12,6 +12,7 @@ import { createPredictionPanel } from './prediction.js'
 import { createScatter } from './scatter.js'
 import { renderExamples, renderSliders } from './sliders.js'
 import { createFlowerStore } from './state.js'
+import { createWhyPanel } from './why.js'
 
 // Wires the panels together. Each panel lives in its own module and shares only the flower store, the API
 // client and the notices; a new panel (e.g. the "Why?" panel in <section id="why">) is one more create call.
@@ -30,6 +31,13 @@ renderExamples(byId('examples'), store, typicalFlowers(training))
 const prediction = createPredictionPanel({ store, api, notices, classes })
 createScatter(training, store)
 createBatchPanel({ api, notices, featureNames, classes })
+createWhyPanel({
+  store,
+  api,
+  classes,
+  featureNames,
+  labelOf: (f) => FEATURES.find((s) => s.column === f)?.label ?? f,
+})
 
 const cardBody = byId('model-card-body')
 
