@@ -1,0 +1,81 @@
+/**
+ * The cluster primary: forks WORKERS workers running `entry`, replaces any that dies (and says so), serves
+ * the workers' /metrics aggregation, and on SIGTERM/SIGINT asks every worker to drain, then exits 0.
+ * It never loads the app: it stays small and starts fast.
+ */
+import cluster, { type Worker } from 'node:cluster'
+import { createLogger } from '../api/logging.js'
+import type { Config } from '../config.js'
+import { serveClusterMetrics } from './cluster-metrics.js'
+import { exitAfterFlush, WORKER_READY } from './worker.js'
+
+export function runPrimary(config: Config, entry: string): void {
+  const logger = createLogger(config.LOG_LEVEL)
+  cluster.setupPrimary({ exec: entry })
+  serveClusterMetrics()
+
+  let stopping = false
+  let everReady = false
+  let announced = false
+  const recentDeaths: number[] = []
+  const alive = () =>
+    Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead())
+
+  const fork = (): Worker => {
+    const w = cluster.fork()
+    w.on('message', (msg: { type?: string; address?: string }) => {
+      if (msg?.type !== WORKER_READY) return
+      everReady = true
+      if (!announced) {
+        announced = true
+        logger.info({ address: msg.address, workers: config.WORKERS, pid: process.pid }, 'Server listening')
+      }
+    })
+    return w
+  }
+
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (alive().length === 0) exitAfterFlush(logger, exitCode)
+      return
+    }
+    if (!everReady) {
+      // A worker that cannot even start (bad model, port taken) will not do better on a retry.
+      logger.fatal({ pid: worker.process.pid, code, signal }, 'A worker failed during start-up; stopping')
+      stop('start-up failure', 1)
+      return
+    }
+    const now = Date.now()
+    recentDeaths.push(now)
+    while ((recentDeaths[0] as number) < now - 10_000) recentDeaths.shift()
+    const delay = recentDeaths.length > 5 ? 1000 : 0 // do not spin if workers keep dying
+    logger.error(
+      { pid: worker.process.pid, code, signal, restart_in_ms: delay },
+      'Worker died; starting a replacement',
+    )
+    setTimeout(fork, delay)
+  })
+
+  let exitCode = 0
+  const stop = (reason: string, code = 0) => {
+    if (stopping) return
+    stopping = true
+    exitCode = code
+    logger.info({ reason, grace_s: config.SHUTDOWN_GRACE_S }, 'Stopping workers')
+    const workers = alive()
+    if (workers.length === 0) exitAfterFlush(logger, exitCode)
+    for (const w of workers) w.process.kill('SIGTERM')
+    // Workers enforce the grace period themselves; this is the backstop if one hangs.
+    setTimeout(
+      () => {
+        for (const w of alive()) w.process.kill('SIGKILL')
+        exitAfterFlush(logger, exitCode)
+      },
+      config.SHUTDOWN_GRACE_S * 1000 + 3000,
+    ).unref()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+
+  for (let i = 0; i < config.WORKERS; i++) fork()
+}

@@ -1,0 +1,82 @@
+/**
+ * One serving process: build the app, listen, load the model, and on SIGTERM/SIGINT stop accepting,
+ * let in-flight requests finish (up to SHUTDOWN_GRACE_S) and exit 0. Used by every cluster worker, and
+ * directly (no primary) when WORKERS=1, which starts faster and saves a process.
+ */
+import cluster from 'node:cluster'
+import { buildApp } from '../api/app.js'
+import { createLogger, type Logger } from '../api/logging.js'
+import { ApiMetrics } from '../api/metrics/index.js'
+import { ModelHolder } from '../api/model-holder.js'
+import type { Config } from '../config.js'
+import { loadModel } from '../model/service.js'
+import { workerMetricsSource } from './cluster-metrics.js'
+
+export const WORKER_READY = 'iris:worker-ready'
+
+export function exitAfterFlush(logger: Logger, code: number): void {
+  const timer = setTimeout(() => process.exit(code), 500)
+  timer.unref()
+  try {
+    logger.flush(() => process.exit(code))
+  } catch {
+    process.exit(code)
+  }
+}
+
+export async function runWorker(config: Config): Promise<void> {
+  const inCluster = cluster.isWorker
+  const logger = createLogger(config.LOG_LEVEL)
+  const crash = (kind: string) => (err: unknown) => {
+    logger.fatal({ err }, `${kind}: the process stops`)
+    exitAfterFlush(logger, 1)
+  }
+  process.on('uncaughtException', crash('Uncaught exception'))
+  process.on('unhandledRejection', crash('Unhandled rejection'))
+
+  const models = new ModelHolder()
+  const metrics = new ApiMetrics({ currentModel: () => models.current })
+  const app = await buildApp(config, models, {
+    logger,
+    metrics,
+    ...(inCluster ? { metricsText: workerMetricsSource(metrics.registry) } : {}),
+  })
+
+  let closing = false
+  const shutdown = (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info({ signal, grace_s: config.SHUTDOWN_GRACE_S }, 'Shutting down: finishing in-flight requests')
+    const force = setTimeout(() => {
+      logger.error({ grace_s: config.SHUTDOWN_GRACE_S }, 'Grace period over: closing remaining connections')
+      app.server.closeAllConnections()
+      exitAfterFlush(logger, 0)
+    }, config.SHUTDOWN_GRACE_S * 1000)
+    force.unref()
+    app.close().then(
+      () => exitAfterFlush(logger, 0),
+      (err) => {
+        logger.error({ err }, 'Error while closing')
+        exitAfterFlush(logger, 1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  // A worker whose primary is gone has no one to answer to.
+  if (inCluster) process.on('disconnect', () => shutdown('primary disconnected'))
+
+  // Listen first so /health and /health/live answer at once; /health/ready waits for the model.
+  const address = await app.listen({ port: config.PORT, host: config.HOST })
+  if (!inCluster) logger.info({ address, workers: 1, pid: process.pid }, 'Server listening')
+  try {
+    const model = await loadModel(config.MODEL_PATH)
+    models.swap(model)
+    logger.info({ model: model.name, version: model.version, path: config.MODEL_PATH }, 'Model loaded')
+  } catch (err) {
+    logger.fatal({ err, path: config.MODEL_PATH }, 'The model could not be loaded')
+    exitAfterFlush(logger, 1)
+    return
+  }
+  if (inCluster) process.send?.({ type: WORKER_READY, address })
+}

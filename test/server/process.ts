@@ -1,0 +1,103 @@
+/**
+ * Real-process helpers: build dist/ if stale, pick a free port, start `node dist/server.js` with an
+ * environment, collect its stdout lines, wait for readiness, stop it.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+
+function newest(path: string): number {
+  const st = statSync(path)
+  if (!st.isDirectory()) return st.mtimeMs
+  return Math.max(0, ...readdirSync(path).map((e) => newest(join(path, e))))
+}
+
+/** Compile src/ to dist/ with tsc when dist/server.js is missing or older than src/. */
+export function ensureBuilt(): void {
+  if (existsSync('dist/server.js') && statSync('dist/server.js').mtimeMs >= newest('src')) return
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  })
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export interface Running {
+  child: ChildProcess
+  port: number
+  base: string
+  lines: string[]
+  stderr: string[]
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export async function startServer(env: Record<string, string>): Promise<Running> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['dist/server.js'], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), WEB_ROOT: 'test/api/fixtures/web', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const lines: string[] = []
+  const stderr: string[] = []
+  let buf = ''
+  child.stdout?.on('data', (d: Buffer) => {
+    buf += d.toString()
+    const parts = buf.split('\n')
+    buf = parts.pop() ?? ''
+    lines.push(...parts)
+  })
+  child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  )
+  return { child, port, base: `http://127.0.0.1:${port}`, lines, stderr, exited }
+}
+
+/** Poll until `url` answers 200 `times` times in a row (across workers), or fail after timeoutMs. */
+export async function waitFor200(url: string, times = 1, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  let streak = 0
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url)
+      await r.arrayBuffer()
+      streak = r.status === 200 ? streak + 1 : 0
+      if (streak >= times) return
+    } catch {
+      streak = 0
+    }
+    await new Promise((r) => setTimeout(r, streak > 0 ? 5 : 50))
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`)
+}
+
+export function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+  } catch {
+    return []
+  }
+}
+
+export function parsed(lines: string[]): Record<string, any>[] {
+  return lines.flatMap((l) => {
+    try {
+      return [JSON.parse(l)]
+    } catch {
+      return []
+    }
+  })
+}
