@@ -4,6 +4,7 @@
  * stack go to the log only. The 404 handler answers 405 + Allow when the path exists for other methods.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { NonFiniteInputError } from '../ml/index.js'
 import { markRecorded, pathOf, type RequestRecorder } from './recorder.js'
 
 /** An error whose message is meant for the client, with its HTTP status. */
@@ -56,6 +57,12 @@ export function toErrorReply(err: unknown, bodyLimit: number): ErrorReply {
     return { status: 415, message: 'the Content-Type header is malformed', internal: false }
   }
   if (status >= 400 && status < 500) return { status, message: String(e.message), internal: false }
+  // The model compares float32(x), as scikit-learn does: a finite double beyond float32's range is refused
+  // there (found by test/reliability/fuzz.test.ts); it is the client's value, so 422 like Infinity.
+  if (err instanceof NonFiniteInputError) {
+    const message = `input[${err.row}][${err.column}] must be a finite number within float32 range (|x| <= 3.4028234663852886e38), got ${String(err.value)}`
+    return { status: 422, message, internal: false }
+  }
   if (status >= 500 && status < 600 && e?.expose === true)
     return { status, message: String(e.message), internal: false }
   return { status: 500, message: INTERNAL_ERROR, internal: true }

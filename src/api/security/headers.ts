@@ -35,6 +35,7 @@ export async function installSecurityHeaders(app: FastifyInstance, options: Head
     global: true,
     contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES } },
     // Same-origin by default; cross-origin readers come through CORS, which this does not affect.
+    frameguard: { action: 'deny' },
     crossOriginResourcePolicy: { policy: options.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
   })
   if (options.corsOrigins.length === 0) return
