@@ -236,6 +236,8 @@ describe('iris', () => {
   it('prints help, refuses unknown commands, and runs as a process with the right exit code', async () => {
     expect((await run(['--help'])).stdout).toMatch(/train .*\n.*predict .*\n.*serve /)
     expect((await run([])).code).toBe(2)
+    expect((await run(['serve', '--help'])).stdout).toContain('Usage: iris serve')
+    expect((await run(['serve', '--port', '1'])).code).toBe(2)
     const unknown = await run(['fit'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('unknown command "fit"')

@@ -57,6 +57,9 @@ describe('loadModel', () => {
       'row 1, column 3',
     )
     expect(() => model.predict([[1, 2, 3]])).toThrow(FeatureCountError)
+    expect(() => model.predictProba(Float64Array.from([1, 2, 3, 1e39]), 1)).toThrow(
+      'row 0, column 3: value 1e+39',
+    )
     expect(model.predictProba(new Float64Array(0), 0)).toHaveLength(0)
   })
 

@@ -37,9 +37,11 @@ export async function loadModel(modelPath: string): Promise<LoadedModel> {
         throw new FeatureCountError(nFeatures, rows.length / nRows, 0)
       throw new LengthMismatchError(`rows (nRows * ${nFeatures} features)`, nRows * nFeatures, rows.length)
     }
+    // Trees compare float32(x), as scikit-learn does; a value beyond float32's range is refused like NaN.
     for (let i = 0; i < rows.length; i++) {
-      if (!Number.isFinite(rows[i]))
+      if (!Number.isFinite(Math.fround(rows[i]!))) {
         throw new NonFiniteInputError(Math.floor(i / nFeatures), i % nFeatures, rows[i])
+      }
     }
   }
   const predictProba = (rows: Float64Array, nRows: number) => {
