@@ -1,6 +1,6 @@
 import type { Forest } from '../ml/flat-tree.js'
 import { compileForest, FeatureCountError, LengthMismatchError, NonFiniteInputError } from '../ml/index.js'
-import { explainerOnDemand } from '../ml/treeshap.js'
+import { explainerOnDemand, type ForestExplanation } from '../ml/treeshap.js'
 import { loadArtifact, modelNameOf } from './artifact.js'
 import type { ModelMetadata, PredictionModel } from './types.js'
 
@@ -16,6 +16,8 @@ export interface LoadedModel extends PredictionModel {
   readonly metadataPath: string | null
   /** The trees as flat typed arrays (for explainers); treat as read-only. */
   readonly forest: Forest
+  /** Exact TreeSHAP per row and class; always present on a loaded forest. */
+  explain(rows: Float64Array, nRows: number): ForestExplanation
   /** Labels for nested rows (validated): a convenience over predictIndices. */
   predict(rows: readonly (readonly number[])[]): string[]
 }
