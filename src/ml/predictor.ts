@@ -1,4 +1,4 @@
-import { type CompiledLayout, LEAF_RANK, layoutForest, lowerBound } from './compiled-layout.js'
+import { type CompiledLayout, layoutForest, lowerBound } from './compiled-layout.js'
 import type { Forest } from './flat-tree.js'
 
 /** A compiled forest: the server's hot path. Rows are row-major Float64Arrays. */

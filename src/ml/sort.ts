@@ -48,10 +48,10 @@ function insertionSort(xf: Float64Array, samples: Int32Array, start: number, end
 function median3(a: number, b: number, c: number): number {
   if (a < b) {
     if (b < c) return b
-    return a < c ? c : a
+    return Math.max(a, c)
   }
   if (a < c) return a
-  return b < c ? c : b
+  return Math.max(b, c)
 }
 
 function swap(xf: Float64Array, samples: Int32Array, i: number, j: number): void {

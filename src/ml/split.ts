@@ -103,7 +103,7 @@ export function approximateMode(counts: readonly number[], total: number, rng: R
   const remainders = [...new Set(exact.map((e, i) => e - out[i]!))].sort((a, b) => b - a)
   for (const r of remainders) {
     if (left <= 0) break
-    const tied = exact.map((e, i) => i).filter((i) => exact[i]! - out[i]! === r && out[i]! < counts[i]!)
+    const tied = exact.map((_, i) => i).filter((i) => exact[i]! - out[i]! === r && out[i]! < counts[i]!)
     rng.shuffle(tied)
     for (const i of tied.slice(0, left)) out[i]!++
     left -= Math.min(left, tied.length)
