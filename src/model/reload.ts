@@ -46,6 +46,15 @@ export function assertCompatible(current: PredictionModel, next: PredictionModel
   }
 }
 
+/**
+ * The service keeps its model name across reloads (the name comes from the file name, and clients address
+ * /v2/models/{name}): a new file changes the version, not the URL. Models are plain frozen objects whose
+ * methods are closures, so a frozen copy with another name behaves the same.
+ */
+function keepName(model: PredictionModel, name: string): PredictionModel {
+  return model.name === name ? model : Object.freeze({ ...model, name })
+}
+
 export interface ReloadOutcome {
   previousVersion: string
   version: string
@@ -135,9 +144,12 @@ export class ModelReloader {
   /** Load, validate, check and swap an already resolved (trusted) path. */
   reloadFile(path: string = this.path): Promise<ReloadOutcome> {
     const run = async (): Promise<ReloadOutcome> => {
-      const next = await this.load(path)
       const serving = this.slot.current
-      if (serving !== null) assertCompatible(serving, next, path)
+      let next = await this.load(path)
+      if (serving !== null) {
+        assertCompatible(serving, next, path)
+        next = keepName(next, serving.name)
+      }
       this.slot.swap(next)
       this.path = path
       return { previousVersion: serving?.version ?? 'none', version: next.version, path }
