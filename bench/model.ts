@@ -41,6 +41,24 @@ function randomRows(n: number, seed: number): Float64Array {
   return rows
 }
 
+// `--folds-json`: print our folds and accuracies as JSON for scripts/sklearn_cv_compare.py.
+if (process.argv.includes('--folds-json')) {
+  const split = stratifiedTrainTestSplit(y, { testSize: 0.2, seed: 42 })
+  const score = (tr: number[], te: number[]) =>
+    accuracy(
+      pick(y, te),
+      new RandomForestClassifier({ seed: 42 }).fit(pick(X, tr), pick(y, tr)).predict(pick(X, te)),
+    )
+  const cv = stratifiedKFold(y, { k: 5, shuffle: true, seed: 0 })
+  console.log(
+    JSON.stringify({
+      holdout: { ...split, ours: score(split.train, split.test) },
+      cv: cv.map((fold) => ({ ...fold, ours: score(fold.train, fold.test) })),
+    }),
+  )
+  process.exit(0)
+}
+
 // Fit: 100 trees on all 150 rows (first runs warm the JIT).
 const fitTimes: number[] = []
 const fitCpu: number[] = []
