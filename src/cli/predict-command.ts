@@ -3,6 +3,7 @@ import { CsvError } from '../data/errors.js'
 import { formatRowFault, parseFeatureRows } from '../data/rows.js'
 import { argmaxRow } from '../ml/index.js'
 import { loadModel } from '../model/service.js'
+import { EXPLAIN_FLAG, explainColumns } from './explain-columns.js'
 import type { CliIo } from './io.js'
 import { type FlagSpec, formatFlagHelp, parseFlags } from './parse.js'
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './usage-error.js'
@@ -15,11 +16,13 @@ export const PREDICT_FLAGS: Record<string, FlagSpec> = {
   },
   input: { value: '<csv|->', description: 'rows to predict, "-" for stdin; header optional (required flag)' },
   proba: { description: 'add one probability column per class' },
+  explain: EXPLAIN_FLAG,
 }
 
-export const PREDICT_HELP = `Usage: iris predict --input rows.csv [--model models/iris_model.json] [--proba]
+export const PREDICT_HELP = `Usage: iris predict --input rows.csv [--model models/iris_model.json] [--proba] [--explain]
 
-Writes CSV to stdout: the input columns, "prediction" and, with --proba, "proba_<class>" columns.
+Writes CSV to stdout: the input columns, "prediction" and, with --proba, "proba_<class>" columns;
+with --explain, "base_value" and "contrib_<feature>" columns for the predicted class.
 A first row without numbers is a header; with one, feature columns are matched by name. If any row is
 bad, every bad row is reported on stderr with its line number, nothing is written to stdout and the
 exit code is 1.
@@ -28,7 +31,7 @@ Flags:
 ${formatFlagHelp(PREDICT_FLAGS)}`
 
 export async function predictCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, flags, help } = parseFlags(args, PREDICT_FLAGS, ['proba'])
+  const { values, flags, help } = parseFlags(args, PREDICT_FLAGS, ['proba', 'explain'])
   if (help) {
     io.out(`${PREDICT_HELP}\n`)
     return EXIT_OK
@@ -46,16 +49,19 @@ export async function predictCommand(args: string[], io: CliIo): Promise<number>
   }
   const proba = model.predictProba(parsed.rows, parsed.nRows)
   const k = model.nClasses
+  const why = flags.has('explain') ? explainColumns(model, parsed.rows, parsed.nRows, proba) : null
   const header = [
     ...parsed.columns,
     'prediction',
     ...(flags.has('proba') ? model.classes.map((c) => `proba_${c}`) : []),
+    ...(why?.header ?? []),
   ]
   const out = [header.map(csvCell).join(',')]
   for (let r = 0; r < parsed.nRows; r++) {
     const p = proba.subarray(r * k, r * k + k)
     const cells = [...parsed.cells[r]!, model.classes[argmaxRow(proba, r * k, k)]!]
     if (flags.has('proba')) cells.push(...Array.from(p, String))
+    if (why) cells.push(...why.cells(r))
     out.push(cells.map(csvCell).join(','))
   }
   io.out(`${out.join('\n')}\n`)
