@@ -157,6 +157,9 @@ export function installPrimaryReload(initialPath: string, modelsDir: string, log
 /** In a worker: answer the primary's reload orders, and return the Reloader for POST /admin/reload. */
 export function installWorkerReload(reloader: ModelReloader): Reloader {
   const { modelsDir } = reloader
+  // SIGHUP is the primary's to handle (it reloads every worker); a worker must not die of one sent to
+  // the whole process group.
+  process.on('SIGHUP', () => {})
   process.on('message', (m: unknown) => {
     if (!isMsg<ReloadMsg>(m, 'iris:reload')) return
     reloader

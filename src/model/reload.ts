@@ -5,7 +5,7 @@
  * model once from the slot, so none ever sees a half-loaded one.
  */
 import { realpathSync } from 'node:fs'
-import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { PredictionModel } from './types.js'
 
 export type ModelLoader = (path: string) => Promise<PredictionModel> | PredictionModel
@@ -59,6 +59,11 @@ export interface ReloadOutcome {
   previousVersion: string
   version: string
   path: string
+}
+
+/** MODELS_DIR (absolute), defaulting to the folder of MODEL_PATH. */
+export function modelsDirOf(modelsDir: string, modelPath: string): string {
+  return resolve(modelsDir === '' ? dirname(modelPath) : modelsDir)
 }
 
 /**

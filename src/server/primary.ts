@@ -4,8 +4,11 @@
  * It never loads the app: it stays small and starts fast.
  */
 import cluster, { type Worker } from 'node:cluster'
+import { resolve } from 'node:path'
 import { createLogger } from '../api/logging.js'
 import type { Config } from '../config.js'
+import { modelsDirOf } from '../model/reload.js'
+import { installPrimaryReload } from '../model/reload-cluster.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
 import { exitAfterFlush, WORKER_READY } from './worker.js'
 
@@ -13,6 +16,12 @@ export function runPrimary(config: Config, entry: string): void {
   const logger = createLogger(config.LOG_LEVEL)
   cluster.setupPrimary({ exec: entry })
   serveClusterMetrics()
+  // SIGHUP and POST /admin/reload reach every worker through here; new workers start from the serving file.
+  const reload = installPrimaryReload(
+    resolve(config.MODEL_PATH),
+    modelsDirOf(config.MODELS_DIR, config.MODEL_PATH),
+    logger,
+  )
 
   let stopping = false
   let everReady = false
@@ -22,7 +31,7 @@ export function runPrimary(config: Config, entry: string): void {
     Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead())
 
   const fork = (): Worker => {
-    const w = cluster.fork()
+    const w = cluster.fork({ MODEL_PATH: reload.currentPath() })
     w.on('message', (msg: { type?: string; address?: string }) => {
       if (msg?.type !== WORKER_READY) return
       everReady = true

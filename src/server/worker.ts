@@ -8,8 +8,9 @@ import { buildApp } from '../api/app.js'
 import { createLogger, type Logger } from '../api/logging.js'
 import { ApiMetrics } from '../api/metrics/index.js'
 import { ModelHolder } from '../api/model-holder.js'
+import { modelReloaderFor } from '../api/routes/admin.js'
 import type { Config } from '../config.js'
-import { loadModel } from '../model/service.js'
+import { installStandaloneReload, installWorkerReload } from '../model/reload-cluster.js'
 import { workerMetricsSource } from './cluster-metrics.js'
 
 export const WORKER_READY = 'iris:worker-ready'
@@ -36,9 +37,14 @@ export async function runWorker(config: Config): Promise<void> {
 
   const models = new ModelHolder()
   const metrics = new ApiMetrics({ currentModel: () => models.current })
+  // Model reloads (POST /admin/reload, SIGHUP): relayed through the primary in a cluster, else in-process.
+  const reloader = modelReloaderFor(config, models)
+  const reload = inCluster ? installWorkerReload(reloader) : reloader.local
+  if (!inCluster) installStandaloneReload(reloader, logger)
   const app = await buildApp(config, models, {
     logger,
     metrics,
+    reload,
     ...(inCluster ? { metricsText: workerMetricsSource(metrics.registry) } : {}),
   })
 
@@ -70,8 +76,9 @@ export async function runWorker(config: Config): Promise<void> {
   const address = await app.listen({ port: config.PORT, host: config.HOST })
   if (!inCluster) logger.info({ address, workers: 1, pid: process.pid }, 'Server listening')
   try {
-    const model = await loadModel(config.MODEL_PATH)
-    models.swap(model)
+    // Through the reloader, so a reload ordered while this worker was starting is applied after it.
+    await reloader.reloadFile()
+    const model = models.current!
     logger.info({ model: model.name, version: model.version, path: config.MODEL_PATH }, 'Model loaded')
   } catch (err) {
     logger.fatal({ err, path: config.MODEL_PATH }, 'The model could not be loaded')

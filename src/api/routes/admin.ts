@@ -5,7 +5,7 @@
  * answers 403, so a model can never be swapped by an anonymous caller. Registered by app.ts with the
  * ApiContext plus the Reloader (in-process, or the cluster relay in a worker: src/model/reload-cluster.ts).
  */
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.js'
 import {
@@ -13,6 +13,7 @@ import {
   ModelReloadError,
   ModelReloader,
   type ModelSlot,
+  modelsDirOf,
   type Reloader,
 } from '../../model/reload.js'
 import { loadModel } from '../../model/service.js'
@@ -51,14 +52,14 @@ const reloadSchema = {
   },
 } as const
 
-/** MODELS_DIR, defaulting to the folder of MODEL_PATH. */
-export function modelsDirOf(config: Config): string {
-  return resolve(config.MODELS_DIR === '' ? dirname(config.MODEL_PATH) : config.MODELS_DIR)
-}
-
 /** The in-process ModelReloader for the served slot (what a single process and the workers use). */
 export function modelReloaderFor(config: Config, models: ModelSlot): ModelReloader {
-  return new ModelReloader(models, loadModel, modelsDirOf(config), resolve(config.MODEL_PATH))
+  return new ModelReloader(
+    models,
+    loadModel,
+    modelsDirOf(config.MODELS_DIR, config.MODEL_PATH),
+    resolve(config.MODEL_PATH),
+  )
 }
 
 /** The body is checked by hand: it is optional, and any other shape is a 400 naming the fault. */
