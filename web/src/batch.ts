@@ -11,6 +11,7 @@ import type { Notices } from './notices.js'
 
 const MAX_ROWS = 10_000
 const NOTICE_KEY = 'batch'
+const MAX_LISTED_ERRORS = 20
 
 export interface BatchPanelOptions {
   api: ApiClient
@@ -26,6 +27,7 @@ export function createBatchPanel({ api, notices, featureNames, classes }: BatchP
   const download = byId<HTMLButtonElement>('batch-download')
   const summary = byId('batch-summary')
   const output = byId('batch-results')
+  const errors = byId('batch-errors')
   let last: BatchResult[] = []
   let controller: AbortController | null = null
 
@@ -47,6 +49,7 @@ export function createBatchPanel({ api, notices, featureNames, classes }: BatchP
     try {
       last = await runBatch(api, parsed, { signal: current.signal })
       renderTable(last)
+      renderErrorList(last)
       const failed = last.filter((r) => r.error !== null).length
       summary.textContent =
         `${last.length - failed} of ${last.length} rows predicted` +
@@ -123,6 +126,18 @@ export function createBatchPanel({ api, notices, featureNames, classes }: BatchP
         el('tbody', {}, ...body),
       ),
     )
+  }
+
+  // The failed rows again, as a list above the table: on a phone the table's error column is off-screen.
+  function renderErrorList(results: readonly BatchResult[]) {
+    const failed = results.filter((r) => r.error !== null)
+    const shown = failed.slice(0, MAX_LISTED_ERRORS)
+    const items = shown.map((r) => el('li', {}, el('strong', {}, `Line ${r.row.line}: `), r.error))
+    if (failed.length > shown.length) {
+      items.push(el('li', {}, `… and ${failed.length - shown.length} more in the table.`))
+    }
+    errors.replaceChildren(...items)
+    errors.hidden = failed.length === 0
   }
 
   file.addEventListener('change', async () => {

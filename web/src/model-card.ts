@@ -59,32 +59,36 @@ export function renderModelCard(body: HTMLElement, info: ModelInfo): void {
     el('td', { class: 'num' }, v === null ? '–' : formatDecimal(v, digits))
   const report = info.report.length
     ? el(
-        'table',
-        { class: 'report' },
-        el('caption', {}, 'Per-class report on the test flowers'),
+        'div',
+        { class: 'table-wrap' },
         el(
-          'thead',
-          {},
+          'table',
+          { class: 'report' },
+          el('caption', {}, 'Per-class report on the test flowers'),
           el(
-            'tr',
+            'thead',
             {},
-            ...['Class', 'Precision', 'Recall', 'F1-score', 'Support'].map((h) =>
-              el('th', { scope: 'col' }, h),
-            ),
-          ),
-        ),
-        el(
-          'tbody',
-          {},
-          ...info.report.map((r) =>
             el(
               'tr',
               {},
-              el('th', { scope: 'row' }, r.name),
-              cell(r.precision),
-              cell(r.recall),
-              cell(r.f1),
-              cell(r.support, 0),
+              ...['Class', 'Precision', 'Recall', 'F1-score', 'Support'].map((h) =>
+                el('th', { scope: 'col' }, h),
+              ),
+            ),
+          ),
+          el(
+            'tbody',
+            {},
+            ...info.report.map((r) =>
+              el(
+                'tr',
+                {},
+                el('th', { scope: 'row' }, r.name),
+                cell(r.precision),
+                cell(r.recall),
+                cell(r.f1),
+                cell(r.support, 0),
+              ),
             ),
           ),
         ),

@@ -7,8 +7,6 @@ import type { FlowerStore } from './state.js'
 // The 150 training flowers on two chosen measurements, coloured (and shaped, for colour-blind readers)
 // by species, with the current flower drawn on top. Drawn by hand in SVG: no chart library.
 
-const WIDTH = 480
-const HEIGHT = 340
 const MARGIN = { top: 12, right: 14, bottom: 44, left: 50 }
 
 interface Scale {
@@ -57,8 +55,10 @@ export function createScatter(data: TrainingData, store: FlowerStore): void {
   xSelect.value = '2'
   ySelect.value = '3'
 
+  // Drawn at the figure's real pixel width (redrawn on resize), so labels stay 12 px on a phone too.
+  let width = 480
+  let height = 340
   const chart = svg('svg', {
-    viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
     role: 'img',
     'aria-labelledby': 'scatter-title scatter-caption',
     class: 'scatter-svg',
@@ -81,40 +81,43 @@ export function createScatter(data: TrainingData, store: FlowerStore): void {
   legend.append(el('li', {}, youSwatch, 'your flower'))
 
   function draw() {
+    width = Math.max(260, Math.round(figure.clientWidth || 480))
+    height = Math.round(Math.min(360, Math.max(240, width * 0.72)))
+    chart.setAttribute('viewBox', `0 0 ${width} ${height}`)
     const fx = Number(xSelect.value)
     const fy = Number(ySelect.value)
     const flower = store.get()
     const xs = scale(
       [...data.flowers.map((f) => f.values[fx]!), flower[fx]!],
       MARGIN.left,
-      WIDTH - MARGIN.right,
+      width - MARGIN.right,
     )
     const ys = scale(
       [...data.flowers.map((f) => f.values[fy]!), flower[fy]!],
-      HEIGHT - MARGIN.bottom,
+      height - MARGIN.bottom,
       MARGIN.top,
     )
     const axes = svg('g', { class: 'axes' })
     for (const t of xs.ticks) {
       const x = xs.to(t)
       axes.append(
-        svg('line', { class: 'grid', x1: x, x2: x, y1: MARGIN.top, y2: HEIGHT - MARGIN.bottom }),
-        svg('text', { x, y: HEIGHT - MARGIN.bottom + 16, 'text-anchor': 'middle' }, formatCm(t)),
+        svg('line', { class: 'grid', x1: x, x2: x, y1: MARGIN.top, y2: height - MARGIN.bottom }),
+        svg('text', { x, y: height - MARGIN.bottom + 16, 'text-anchor': 'middle' }, formatCm(t)),
       )
     }
     for (const t of ys.ticks) {
       const y = ys.to(t)
       axes.append(
-        svg('line', { class: 'grid', x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y, y2: y }),
+        svg('line', { class: 'grid', x1: MARGIN.left, x2: width - MARGIN.right, y1: y, y2: y }),
         svg('text', { x: MARGIN.left - 8, y: y + 4, 'text-anchor': 'end' }, formatCm(t)),
       )
     }
-    const midX = (MARGIN.left + WIDTH - MARGIN.right) / 2
-    const midY = (MARGIN.top + HEIGHT - MARGIN.bottom) / 2
+    const midX = (MARGIN.left + width - MARGIN.right) / 2
+    const midY = (MARGIN.top + height - MARGIN.bottom) / 2
     axes.append(
       svg(
         'text',
-        { class: 'axis-title', x: midX, y: HEIGHT - 8, 'text-anchor': 'middle' },
+        { class: 'axis-title', x: midX, y: height - 8, 'text-anchor': 'middle' },
         FEATURES[fx]!.label,
       ),
       svg(
@@ -162,5 +165,11 @@ export function createScatter(data: TrainingData, store: FlowerStore): void {
       draw()
     })
   })
+  let lastWidth = 0
+  new ResizeObserver(() => {
+    if (figure.clientWidth === lastWidth) return
+    lastWidth = figure.clientWidth
+    draw()
+  }).observe(figure)
   draw()
 }
