@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { findChromium } from './helpers/browser.js'
+import { lowContrastTexts } from './helpers/contrast.js'
 import { DESKTOP, expectConfidence, PHONE, SCREENSHOT_DIR, useHarness } from './helpers/harness.js'
 
 // Screenshots at desktop and phone width (light and dark), saved each run under e2e/screenshots/
@@ -19,7 +20,7 @@ describe.skipIf(!chromium)('UI screenshots in Chromium', () => {
     ['desktop-dark', DESKTOP, 'dark'],
     ['phone-dark', PHONE, 'dark'],
   ] as const) {
-    it(`renders at ${name} (${viewport.width}px, ${colorScheme}) without horizontal scrolling`, async () => {
+    it(`renders at ${name} (${viewport.width}px, ${colorScheme}): no sideways scrolling, AA contrast`, async () => {
       const page = await h.open({ viewport, colorScheme })
       await page.getByRole('button', { name: 'Versicolor example' }).click()
       await expectConfidence(page, 'versicolor')
@@ -42,6 +43,7 @@ describe.skipIf(!chromium)('UI screenshots in Chromium', () => {
       const [r = 0, g = 0, b = 0] = background.match(/\d+/g)!.map(Number)
       const light = (r + g + b) / 3 > 128
       expect(light).toBe(colorScheme === 'light')
+      expect(await lowContrastTexts(page), 'texts below WCAG AA contrast').toEqual([])
     })
   }
 })
