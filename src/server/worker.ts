@@ -72,8 +72,11 @@ export async function runWorker(config: Config): Promise<void> {
   // A worker whose primary is gone has no one to answer to.
   if (inCluster) process.on('disconnect', () => shutdown('primary disconnected'))
 
-  // Listen first so /health and /health/live answer at once; /health/ready waits for the model.
-  const address = await app.listen({ port: config.PORT, host: config.HOST })
+  // One process: listen first so /health and /health/live answer at once; /health/ready waits for the model.
+  // In a cluster the primary hands connections to every listening worker, so a worker listens only once
+  // its model is loaded: a starting (or replacement) worker never answers 503 to prediction traffic.
+  const listen = () => app.listen({ port: config.PORT, host: config.HOST })
+  const address = inCluster ? '' : await listen()
   if (!inCluster) logger.info({ address, workers: 1, pid: process.pid }, 'Server listening')
   try {
     // Through the reloader, so a reload ordered while this worker was starting is applied after it.
@@ -85,5 +88,5 @@ export async function runWorker(config: Config): Promise<void> {
     exitAfterFlush(logger, 1)
     return
   }
-  if (inCluster) process.send?.({ type: WORKER_READY, address })
+  if (inCluster) process.send?.({ type: WORKER_READY, address: await listen() })
 }
