@@ -1,11 +1,14 @@
 /**
  * Security headers (@fastify/helmet) and CORS (@fastify/cors).
  * The CSP allows only same-origin scripts, styles, fetches and fonts: the built UI (Vite output: external
- * JS/CSS files) and Swagger UI at /docs (its own static files, no inline script) both work under it, which
+ * JS/CSS files) and Swagger UI at /docs (its own static files, no inline script; inline <style> allowed
+ * there only) both work under it, which
  * e2e/security-headers.test.ts proves in a real browser. No `upgrade-insecure-requests`: the service speaks
  * plain HTTP (TLS, if any, ends at a proxy) and upgrading its own sub-resources would break the UI.
  * CORS is closed unless CORS_ORIGINS lists origins: without the plugin no Access-Control-* header is sent.
  */
+
+import type { IncomingMessage } from 'node:http'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import type { FastifyInstance } from 'fastify'
@@ -26,7 +29,9 @@ export const CSP_DIRECTIVES = {
   objectSrc: ["'none'"],
   scriptSrc: ["'self'"],
   scriptSrcAttr: ["'none'"],
-  styleSrc: ["'self'"],
+  // Swagger UI (/docs) injects <style> elements when it renders responses; the UI itself needs no inline
+  // style. So inline styles are allowed on /docs pages only (scripts stay 'self' everywhere).
+  styleSrc: ["'self'", (req: IncomingMessage) => (req.url?.startsWith('/docs') ? "'unsafe-inline'" : '')],
   upgradeInsecureRequests: null,
 } as const
 
