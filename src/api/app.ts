@@ -16,10 +16,10 @@ import { ApiMetrics } from './metrics/index.js'
 import type { ModelHolder } from './model-holder.js'
 import { RequestRecorder } from './recorder.js'
 import { makeGenReqId } from './request-id.js'
-import { adminEnabled, securityOptionsFrom, securityPlugin } from './security/index.js'
 import { adminRoutes, modelReloaderFor } from './routes/admin.js'
 import { registerOpenApi } from './routes/docs.js'
 import { routePlugins } from './routes/index.js'
+import { adminEnabled, securityOptionsFrom, securityPlugin } from './security/index.js'
 
 export interface BuildOptions {
   /** Defaults to a pino logger on stdout at config.LOG_LEVEL (tests pass one writing to memory). */
