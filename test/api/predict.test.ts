@@ -115,7 +115,7 @@ describe.each(['/predict', '/predict-proba'])('POST %s', (url) => {
       { 'content-type': 'text/plain' },
       { 'content-type': 'application/x-www-form-urlencoded' },
       {},
-    ]) {
+    ] as Record<string, string>[]) {
       expectPrediction(await post(url, { input: [SETOSA] }, headers), [SETOSA])
     }
     const noType = await t.app.inject({

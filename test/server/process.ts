@@ -92,7 +92,10 @@ export function childPids(pid: number): number[] {
   }
 }
 
-export function parsed(lines: string[]): Record<string, any>[] {
+/** A parsed log line. */
+export type LogLine = { message?: string; level?: string; [key: string]: unknown }
+
+export function parsed(lines: string[]): LogLine[] {
   return lines.flatMap((l) => {
     try {
       return [JSON.parse(l)]

@@ -10,8 +10,8 @@
 
 import type { IncomingMessage } from 'node:http'
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import type { FastifyInstance } from 'fastify'
+import { helmetHeaders, installFixedHeaders } from '../fixed-headers.js'
 
 export interface HeadersOptions {
   /** Exact origins allowed to call the API from a browser, e.g. ["https://app.example.com"]; [] = closed. */
@@ -36,13 +36,18 @@ export const CSP_DIRECTIVES = {
 } as const
 
 export async function installSecurityHeaders(app: FastifyInstance, options: HeadersOptions): Promise<void> {
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES } },
-    // Same-origin by default; cross-origin readers come through CORS, which this does not affect.
-    frameguard: { action: 'deny' },
-    crossOriginResourcePolicy: { policy: options.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
-  })
+  // helmet's output depends only on the URL prefix (/docs: see styleSrc), so it is computed once and set
+  // from one cheap hook (src/api/fixed-headers.ts; @fastify/helmet re-ran helmet on every request).
+  const fixed = await helmetHeaders(
+    {
+      contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES } },
+      // Same-origin by default; cross-origin readers come through CORS, which this does not affect.
+      frameguard: { action: 'deny' },
+      crossOriginResourcePolicy: { policy: options.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
+    },
+    ['/docs'],
+  )
+  installFixedHeaders(app, fixed)
   if (options.corsOrigins.length === 0) return
   const allowed = new Set(options.corsOrigins)
   await app.register(cors, {

@@ -1,0 +1,222 @@
+/**
+ * `npm run bench:http`: our production entry (`node dist/server.js`, 2 workers, default LOG_LEVEL, logs to
+ * /dev/null) against a bare node:http cluster (same worker count; parses the JSON body, answers a fixed JSON),
+ * in alternating short runs at 32 connections (wrk -t2 when on PATH, else autocannon). Prints req/s, p50/p99
+ * and our/bare ratios for one-row /predict, one-row /predict-proba and 100-row /predict; then the time from
+ * launch to the first 200 on /health (1 worker and 2) and the RSS of each worker after load.
+ * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 2), BENCH_WORKERS (default 2).
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
+const CONNECTIONS = 32
+
+const BARE_SERVER = `
+import cluster from 'node:cluster'
+import http from 'node:http'
+const workers = Number(process.env.WORKERS)
+if (cluster.isPrimary) {
+  for (let i = 0; i < workers; i++) cluster.fork()
+  process.on('SIGTERM', () => { for (const w of Object.values(cluster.workers)) w.process.kill('SIGTERM'); process.exit(0) })
+} else {
+  const reply = JSON.stringify({ prediction: ['setosa'] })
+  http.createServer((req, res) => {
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (c) => { body += c })
+    req.on('end', () => {
+      JSON.parse(body || '{}')
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) })
+      res.end(reply)
+    })
+  }).listen(Number(process.env.PORT), '127.0.0.1')
+}
+`
+
+interface Result {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitHealthy(url: string, timeoutMs = 30_000): Promise<number> {
+  const start = performance.now()
+  while (performance.now() - start < timeoutMs) {
+    try {
+      const r = await fetch(url)
+      await r.arrayBuffer()
+      if (r.status === 200) return performance.now() - start
+    } catch {}
+    await sleep(5)
+  }
+  throw new Error(`${url} not healthy after ${timeoutMs} ms`)
+}
+
+function launch(kind: 'ours' | 'bare', port: number, workers: number): ChildProcess {
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: String(workers) }
+  if (kind === 'ours')
+    return spawn(process.execPath, ['dist/server.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+  const file = join(tmpdir(), 'iris-bench-bare-server.mjs')
+  writeFileSync(file, BARE_SERVER)
+  return spawn(process.execPath, [file], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await Promise.race([exited, sleep(15_000)])
+}
+
+function toMs(v: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim())
+  if (!m) return Number.NaN
+  const n = Number(m[1])
+  return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n
+}
+
+const hasWrk = spawnSync('wrk', ['--version']).error === undefined
+
+async function load(url: string, body: string, seconds: number): Promise<Result> {
+  if (hasWrk) {
+    const script = join(tmpdir(), `iris-bench-${Buffer.byteLength(body)}.lua`)
+    writeFileSync(
+      script,
+      `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(body)}\n`,
+    )
+    const out = execFileSync(
+      'wrk',
+      ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url],
+      { encoding: 'utf8' },
+    )
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
+    const p50 = toMs(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '')
+    const p99 = toMs(/^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '')
+    const errors =
+      Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) +
+      Number(/Socket errors:.*?timeout (\d+)/.exec(out)?.[1] ?? 0)
+    return { rps, p50, p99, errors }
+  }
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    connections: CONNECTIONS,
+    duration: seconds,
+  })
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors }
+}
+
+const SETOSA = [5.1, 3.5, 1.4, 0.2]
+const ROWS_100 = Array.from({ length: 100 }, (_, i) => [
+  4 + (i % 40) / 10,
+  2 + (i % 25) / 10,
+  1 + (i % 60) / 10,
+  0.1 + (i % 25) / 10,
+])
+const SCENARIOS = [
+  { name: 'one-row /predict', path: '/predict', body: JSON.stringify({ input: [SETOSA] }) },
+  { name: 'one-row /predict-proba', path: '/predict-proba', body: JSON.stringify({ input: [SETOSA] }) },
+  { name: '100-row /predict', path: '/predict', body: JSON.stringify({ input: ROWS_100 }) },
+]
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9)
+
+function rssOfChildren(pid: number): number[] {
+  const out = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((p) => {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8')
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024
+    })
+}
+
+async function main(): Promise<void> {
+  if (!existsSync('dist/server.js')) throw new Error('dist/server.js is missing: run `npm run build` first')
+  console.log(
+    `bench:http  ${WORKERS} workers, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s alternating runs, load generator: ${hasWrk ? 'wrk -t2' : 'autocannon'}`,
+  )
+  const oursPort = await freePort()
+  const barePort = await freePort()
+  const ours = launch('ours', oursPort, WORKERS)
+  const bare = launch('bare', barePort, WORKERS)
+  try {
+    await waitHealthy(`http://127.0.0.1:${oursPort}/health/ready`)
+    await sleep(500) // let every worker load the model
+    await waitHealthy(`http://127.0.0.1:${barePort}/`)
+    const rows: string[] = []
+    for (const s of SCENARIOS) {
+      const o: Result[] = []
+      const b: Result[] = []
+      await load(`http://127.0.0.1:${oursPort}${s.path}`, s.body, 2) // warm-up (JIT)
+      await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, 2)
+      for (let r = 0; r < ROUNDS; r++) {
+        b.push(await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, SECONDS))
+        o.push(await load(`http://127.0.0.1:${oursPort}${s.path}`, s.body, SECONDS))
+      }
+      const or = median(o.map((x) => x.rps))
+      const br = median(b.map((x) => x.rps))
+      const op99 = median(o.map((x) => x.p99))
+      const bp99 = median(b.map((x) => x.p99))
+      const errs = o.reduce((a, x) => a + x.errors, 0)
+      rows.push(
+        `${s.name.padEnd(24)}${fmt(or)}${fmt(median(o.map((x) => x.p50)), 2)}${fmt(op99, 2)}${fmt(br)}${fmt(median(b.map((x) => x.p50)), 2)}${fmt(bp99, 2)}${fmt(or / br, 2)}${fmt(op99 / bp99, 2)}${fmt(errs)}`,
+      )
+      for (let r = 0; r < ROUNDS; r++) {
+        rows.push(
+          `${`  round ${r + 1}`.padEnd(24)}${fmt(o[r]?.rps ?? 0)}${fmt(o[r]?.p50 ?? 0, 2)}${fmt(o[r]?.p99 ?? 0, 2)}${fmt(b[r]?.rps ?? 0)}${fmt(b[r]?.p50 ?? 0, 2)}${fmt(b[r]?.p99 ?? 0, 2)}`,
+        )
+      }
+    }
+    console.log(
+      `\n${'scenario (median)'.padEnd(24)}${'ours r/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'bare r/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'r/s x'.padStart(9)}${'p99 x'.padStart(9)}${'non-2xx'.padStart(9)}`,
+    )
+    for (const r of rows) console.log(r)
+    const rss = rssOfChildren(ours.pid as number)
+    console.log(`\nRSS per worker after load: ${rss.map((m) => `${m.toFixed(1)} MB`).join(', ')}`)
+  } finally {
+    await stop(ours)
+    await stop(bare)
+  }
+
+  for (const workers of [1, 2]) {
+    const times: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const port = await freePort()
+      const child = launch('ours', port, workers)
+      times.push(await waitHealthy(`http://127.0.0.1:${port}/health`))
+      await stop(child)
+    }
+    console.log(
+      `start-up to first 200 on /health, WORKERS=${workers}: ${times.map((t) => `${t.toFixed(0)} ms`).join(', ')} (median ${median(times).toFixed(0)} ms)`,
+    )
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
