@@ -26,6 +26,7 @@ export function runPrimary(config: Config, entry: string): void {
   let stopping = false
   let everReady = false
   let announced = false
+  let readyCount = 0
   const recentDeaths: number[] = []
   const alive = () =>
     Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead())
@@ -35,6 +36,9 @@ export function runPrimary(config: Config, entry: string): void {
     w.on('message', (msg: { type?: string; address?: string }) => {
       if (msg?.type !== WORKER_READY) return
       everReady = true
+      readyCount++
+      // Operators (and the tests) need to know when the whole pool serves, not just the first worker.
+      if (readyCount === config.WORKERS) logger.info({ workers: config.WORKERS }, 'All workers ready')
       if (!announced) {
         announced = true
         logger.info({ address: msg.address, workers: config.WORKERS, pid: process.pid }, 'Server listening')

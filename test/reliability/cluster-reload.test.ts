@@ -30,9 +30,11 @@ beforeAll(async () => {
     WORKERS: '2',
     MODEL_PATH: files.serving,
     ADMIN_API_KEYS: KEY,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   })
   await allReady(running.base)
+  // /health/ready may be answered by one worker only; the primary says when the whole pool serves.
+  await until(() => parsed(running.lines).some((l) => l.message === 'All workers ready'), 60_000)
 }, 180_000)
 afterAll(async () => {
   if (running.child.exitCode === null) {
