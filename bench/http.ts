@@ -4,7 +4,7 @@
  * in alternating short runs at 32 connections (wrk -t2 when on PATH, else autocannon). Prints req/s, p50/p99
  * and our/bare ratios for one-row /predict, one-row /predict-proba and 100-row /predict; then the time from
  * launch to the first 200 on /health (1 worker and 2) and the RSS of each worker after load.
- * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 2), BENCH_WORKERS (default 2).
+ * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 3), BENCH_WORKERS (default 2).
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
 const CONNECTIONS = 32
 
@@ -140,7 +140,11 @@ const SCENARIOS = [
   { name: '100-row /predict', path: '/predict', body: JSON.stringify({ input: ROWS_100 }) },
 ]
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
+}
 const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9)
 
 function rssOfChildren(pid: number): number[] {

@@ -166,7 +166,11 @@ describe('unexpected faults', () => {
       expect(res.headers['x-request-id']).toBe('boom-1')
       const line = requestLines(b.logs).find(
         (l) => (l.request_metrics as { request_id: string }).request_id === 'boom-1',
-      ) as Record<string, any>
+      ) as {
+        level: string
+        request_metrics: { status_code: number }
+        err: { message: string; stack: string }
+      }
       expect(line.level).toBe('ERROR')
       expect(line.request_metrics.status_code).toBe(500)
       expect(line.err.message).toContain('secret internal detail')
@@ -325,7 +329,12 @@ describe('OpenAPI and docs', () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1] as string)
     for (const ref of refs)
       expect(
-        ref.split('/').reduce((o: any, k) => o?.[k], doc),
+        ref
+          .split('/')
+          .reduce(
+            (o: Record<string, unknown> | undefined, k) => o?.[k] as Record<string, unknown> | undefined,
+            doc,
+          ),
         ref,
       ).toBeDefined()
   })
@@ -333,9 +342,10 @@ describe('OpenAPI and docs', () => {
   it('the documented request examples are accepted by /predict', async () => {
     const doc = (await t.app.inject('/openapi.json')).json()
     const media = doc.paths['/predict'].post.requestBody.content['application/json']
-    const examples = [media.example, ...Object.values(media.examples ?? {}).map((e: any) => e.value)].filter(
-      Boolean,
-    )
+    const examples = [
+      media.example,
+      ...Object.values(media.examples ?? {}).map((e) => (e as { value: unknown }).value),
+    ].filter(Boolean)
     expect(examples.length).toBeGreaterThan(0)
     for (const ex of examples)
       expect((await t.app.inject({ method: 'POST', url: '/predict', payload: ex })).statusCode).toBe(200)
