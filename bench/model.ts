@@ -3,7 +3,6 @@
  * Timings are wall-clock medians; for the 100k batch the process CPU time is printed too, since
  * the machine is shared (2 cores) and wall time then includes waiting for the CPU.
  */
-import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import {
   accuracy,
@@ -14,14 +13,8 @@ import {
   stratifiedTrainTestSplit,
 } from '../src/ml/index.js'
 import { referencePredictProba } from '../src/ml/reference.js'
+import { pick, X, y } from '../test/support/iris.js'
 
-const lines = readFileSync(new URL('../data/iris.csv', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-const X = lines.map((l) => l.split(',').slice(0, 4).map(Number))
-const y = lines.map((l) => l.split(',')[4]!)
-const pick = <T>(a: readonly T[], idx: readonly number[]) => idx.map((i) => a[i]!)
 const median = (a: number[]) => {
   const s = [...a].sort((p, q) => p - q)
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2

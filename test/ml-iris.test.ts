@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   accuracy,
@@ -6,15 +5,7 @@ import {
   stratifiedKFold,
   stratifiedTrainTestSplit,
 } from '../src/ml/index.js'
-
-// A plain parse on purpose: this tests the engine, not the CSV loader.
-const lines = readFileSync(new URL('../data/iris.csv', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-const X = lines.map((l) => l.split(',').slice(0, 4).map(Number))
-const y = lines.map((l) => l.split(',')[4]!)
-const pick = <T>(a: readonly T[], idx: readonly number[]) => idx.map((i) => a[i]!)
+import { pick, X, y } from './support/iris.js'
 
 describe('RandomForestClassifier on Iris', () => {
   it('scores >= 0.90 on the stratified hold-out (test 0.2, seed 42)', () => {

@@ -6,6 +6,7 @@ import {
   stratifiedKFold,
   stratifiedTrainTestSplit,
 } from '../src/ml/index.js'
+import { pick, X, y } from './support/iris.js'
 
 // Made by scripts/sklearn_cv_compare.py (scikit-learn on our exact folds); no Python needed here.
 interface Summary {
@@ -19,13 +20,6 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/sklearn-cv.json', im
   cv: { folds: { train: number[]; test: number[] }[]; ours: Summary; sklearn: Summary }
 }
 
-const lines = readFileSync(new URL('../data/iris.csv', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-const X = lines.map((l) => l.split(',').slice(0, 4).map(Number))
-const y = lines.map((l) => l.split(',')[4]!)
-const pick = <T>(a: readonly T[], idx: readonly number[]) => idx.map((i) => a[i]!)
 const score = (train: number[], test: number[]) =>
   accuracy(
     pick(y, test),
