@@ -1,7 +1,12 @@
 /**
  * Process entry: `node dist/server.js` (what `npm start` and the Docker image run) or `runServer()` from the
  * CLI (`iris serve`). WORKERS=1 serves in this process; more runs a node:cluster primary (src/server/primary.ts)
- * whose workers execute this same file. Configuration errors stop start-up with a message naming the variable.
+ * whose workers execute the same entry. Configuration errors stop start-up with a message naming the variable.
+ *
+ * In production dist/server.js is a small launcher written by scripts/build-server.mjs: it turns on Node's
+ * compile cache and source maps, then imports this module bundled (dist/server.bundle.js) and calls
+ * startServer() with its own path, so cluster workers start through the launcher too
+ * (docs/decisions/013-fast-start.md). Under tsx or tsc's plain output this file is its own entry.
  */
 import cluster from 'node:cluster'
 import { realpathSync } from 'node:fs'
@@ -12,13 +17,24 @@ import { runWorker } from './server/worker.js'
 
 const ENTRY = fileURLToPath(import.meta.url)
 
-export async function runServer(env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function runServer(
+  env: Record<string, string | undefined> = process.env,
+  entry: string = ENTRY,
+): Promise<void> {
   const config = loadConfig(env)
   if (config.WORKERS === 1 || cluster.isWorker) {
     await runWorker(config)
     return
   }
-  runPrimary(config, ENTRY)
+  runPrimary(config, entry)
+}
+
+/** Runs the server as the process's main program; `entry` is the file cluster workers execute. */
+export function startServer(entry: string = ENTRY): void {
+  runServer(process.env, entry).catch((err: Error) => {
+    process.stderr.write(`${err.name === 'ConfigError' ? err.message : (err.stack ?? String(err))}\n`)
+    process.exit(1)
+  })
 }
 
 function isMain(): boolean {
@@ -29,9 +45,4 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
-  runServer().catch((err: Error) => {
-    process.stderr.write(`${err.name === 'ConfigError' ? err.message : (err.stack ?? String(err))}\n`)
-    process.exit(1)
-  })
-}
+if (isMain()) startServer()

@@ -26,8 +26,14 @@ import {
 } from '../v2/schemas.js'
 import { argmaxRows, quotedClasses } from './predict.js'
 
-// src/api/routes and dist/api/routes are both three levels below the package root.
-const pkg = createRequire(import.meta.url)('../../../package.json') as { name: string; version: string }
+/** Injected by scripts/build-server.mjs (esbuild `define`) into the bundled production server. */
+declare const __IRIS_PACKAGE__: { name: string; version: string } | undefined
+// Bundled, this module no longer sits three levels below the package root, so the build injects name and
+// version; under tsx and in tsc's output (src/api/routes, dist/api/routes) package.json is read from there.
+const pkg: { name: string; version: string } =
+  typeof __IRIS_PACKAGE__ !== 'undefined'
+    ? __IRIS_PACKAGE__
+    : createRequire(import.meta.url)('../../../package.json')
 const JSON_TYPE = 'application/json; charset=utf-8'
 /** The model input's name in metadata; requests may name their tensor anything. */
 export const V2_INPUT_NAME = 'input-0'
