@@ -54,9 +54,10 @@ try {
 } catch {}
 if (isMain) {
   // Node >= 22.1 keeps compiled code between starts (V8 code cache). The image's root filesystem is
-  // read-only, so the cache lives in the temp folder; when that is not writable Node just skips it.
+  // read-only, so the cache lives in the temp folder (one per user: a folder another user created is not
+  // ours to write); when it is not writable Node just runs without it.
   try {
-    module.enableCompileCache?.(join(tmpdir(), 'iris-node-compile-cache'))
+    module.enableCompileCache?.(join(tmpdir(), \`iris-node-compile-cache-\${process.getuid?.() ?? 'user'}\`))
   } catch {}
   process.setSourceMapsEnabled(true)
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm start`: build when dist/ is missing or older than any file in src/ (or web/, tsconfig, package.json),
- * then run exactly what the Docker image runs, `node dist/server.js`, forwarding SIGTERM/SIGINT/SIGHUP and
+ * then run exactly what the Docker image runs, `node dist/server.js` (with a smaller V8 young generation, see
+ * below), forwarding SIGTERM/SIGINT/SIGHUP and
  * exiting with its code.
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -33,7 +34,14 @@ if (needsBuild()) {
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 
-const child = spawn(process.execPath, [ENTRY], { stdio: 'inherit' })
+// A 4 MiB young generation keeps a serving process under 90 MB RSS (docs/decisions/013-fast-start.md). The
+// cluster primary gives it to its workers itself; through NODE_OPTIONS it also reaches a single process
+// (WORKERS=1), which cannot set it once running. An operator's own semi-space choice wins.
+const nodeOptions = process.env.NODE_OPTIONS ?? ''
+const env = nodeOptions.includes('semi-space-size')
+  ? process.env
+  : { ...process.env, NODE_OPTIONS: `${nodeOptions} --max-semi-space-size=4`.trim() }
+const child = spawn(process.execPath, [ENTRY], { stdio: 'inherit', env })
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.on(signal, () => child.kill(signal))
 }

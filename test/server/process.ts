@@ -13,12 +13,14 @@ function newest(path: string): number {
   return Math.max(0, ...readdirSync(path).map((e) => newest(join(path, e))))
 }
 
-/** Compile src/ to dist/ with tsc when dist/server.js is missing or older than src/. */
+/** Compile src/ to dist/ (tsc, then the server bundle) when dist/server.js is missing or older than src/. */
 export function ensureBuilt(): void {
   if (existsSync('dist/server.js') && statSync('dist/server.js').mtimeMs >= newest('src')) return
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     stdio: 'inherit',
   })
+  // The production entry is the bundle behind a launcher (docs/decisions/013-fast-start.md).
+  execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' })
 }
 
 export function freePort(): Promise<number> {
