@@ -120,6 +120,13 @@ describe('reloads across the cluster', () => {
       expect(res.body).not.toContain(files.dir)
     }
     expect(await versionsSeen(running.base)).toEqual(new Set([files.goodVersion]))
+    // Log lines cross a pipe: wait for each refusal's line so none lands in the next test's window.
+    const refused = () => parsed(running.lines).filter((l) => l.message === 'Model reload refused')
+    await until(() =>
+      ['truncated.json', 'other_classes.json', 'corrupt.json'].every((f) =>
+        refused().some((l) => l.file === f),
+      ),
+    )
   }, 60_000)
 
   it('SIGHUP to the primary re-reads the serving file on every worker', async () => {
