@@ -13,12 +13,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { Agent } from 'node:http'
-import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { loadModel } from '../src/model/service.js'
 import { allReady, send } from '../test/reliability/http-client.js'
 import { makeModelFiles } from '../test/reliability/model-files.js'
+import { freePort } from '../test/support/net.js'
 
 const { values } = parseArgs({
   options: {
@@ -35,15 +35,6 @@ const ONLY = new Set(String(values.only).split(','))
 const GRACE_S = 10
 const ROW = JSON.stringify({ input: [[5.1, 3.5, 1.4, 0.2]] })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 interface Server {
   child: ChildProcess

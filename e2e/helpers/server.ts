@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../../test/support/net.js'
 
 // Runs the production entry (`node dist/server.js`) the way `npm start` does, on a free port, so the
 // browser tests see exactly what ships: the compiled server, the built UI and the committed model.
@@ -21,19 +21,6 @@ export function ensureBuilt(): void {
   if (missing.length === 0) return
   console.log(`e2e: ${missing.join(', ')} missing; running npm run build`)
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.unref()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs: number) {

@@ -6,15 +6,13 @@ import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ModelHolder } from '../../src/api/model-holder.js'
 import type { PredictionModel } from '../../src/model/types.js'
-import { buildTestApp, requestLines, type TestApp } from './helper.js'
+import { buildTestApp, requestLines, SETOSA, type TestApp } from './helper.js'
 
 let t: TestApp
 beforeAll(async () => {
   t = await buildTestApp()
 })
 afterAll(() => t.app.close())
-
-const SETOSA = [5.1, 3.5, 1.4, 0.2]
 
 describe('health', () => {
   it('GET /health has the seed fields', async () => {

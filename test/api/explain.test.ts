@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ModelHolder } from '../../src/api/model-holder.js'
 import { TreeShapError } from '../../src/ml/treeshap.js'
 import type { PredictionModel } from '../../src/model/types.js'
-import { buildTestApp, requestLines, type TestApp } from './helper.js'
+import { buildTestApp, postTo, requestLines, SETOSA, type TestApp, VERSICOLOR, VIRGINICA } from './helper.js'
 
 let t: TestApp
 let model: PredictionModel
@@ -17,18 +17,8 @@ beforeAll(async () => {
 })
 afterAll(() => t.app.close())
 
-const SETOSA = [5.1, 3.5, 1.4, 0.2]
-const VERSICOLOR = [6.0, 2.7, 4.2, 1.3]
-const VIRGINICA = [6.2, 3.4, 5.4, 2.3]
-
-function post(
-  url: string,
-  payload: unknown,
-  headers: Record<string, string> = { 'content-type': 'application/json' },
-) {
-  const body = typeof payload === 'string' ? payload : JSON.stringify(payload)
-  return t.app.inject({ method: 'POST', url, payload: body, headers })
-}
+const post = (url: string, payload: unknown, headers?: Record<string, string>) =>
+  postTo(t, url, payload, headers)
 
 interface RowExplanation {
   prediction: string

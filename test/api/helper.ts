@@ -57,3 +57,19 @@ export async function buildTestApp(
 export function requestLines(logs: Record<string, unknown>[]): Record<string, unknown>[] {
   return logs.filter((l) => l.message === 'Request completed')
 }
+
+/** Typical flowers of each species (training rows), for requests whose answer is checked against the model. */
+export const SETOSA = [5.1, 3.5, 1.4, 0.2]
+export const VERSICOLOR = [6.0, 2.7, 4.2, 1.3]
+export const VIRGINICA = [6.2, 3.4, 5.4, 2.3]
+
+/** POST `payload` (JSON-encoded unless already a string) with `headers`, JSON content type by default. */
+export function postTo(
+  t: TestApp,
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
+  const body = typeof payload === 'string' ? payload : JSON.stringify(payload)
+  return t.app.inject({ method: 'POST', url, payload: body, headers })
+}

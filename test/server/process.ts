@@ -4,8 +4,8 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { freePort } from '../support/net.js'
 
 function newest(path: string): number {
   const st = statSync(path)
@@ -21,17 +21,6 @@ export function ensureBuilt(): void {
   })
   // The production entry is the bundle behind a launcher (docs/decisions/013-fast-start.md).
   execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' })
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 }
 
 export interface Running {
