@@ -20,10 +20,10 @@ describe('training data', () => {
 
   it('names the line and column of a bad value', () => {
     expect(() => parseTrainingCsv('a,b,species\n1,x,setosa\n')).toThrow(
-      'data/iris.csv:2:2: "x" is not a number',
+      'data/iris.csv:2 (column 2 "b"): non-numeric value "x"',
     )
     expect(() => parseTrainingCsv('a,b,species\n1,2\n')).toThrow(
-      'data/iris.csv:2: expected 3 columns, found 2',
+      'data/iris.csv:2: expected 3 cells (as in the header), got 2',
     )
   })
 

@@ -1,6 +1,7 @@
 // The training flowers, parsed from data/iris.csv (bundled at build time by main.ts), and the "typical"
 // flower of each species used by the example buttons: the medoid, a real flower from the data set
 // (unlike a mean, which may be a flower nobody measured).
+import { parseLabelledCsv } from '../../src/data/csv.js'
 
 export interface TrainingFlower {
   readonly values: readonly number[]
@@ -14,30 +15,14 @@ export interface TrainingData {
   readonly flowers: readonly TrainingFlower[]
 }
 
+/** Reads the training CSV with the service's own loader (pure: no Node APIs), so both agree on every rule. */
 export function parseTrainingCsv(text: string, source = 'data/iris.csv'): TrainingData {
-  const lines = text.split(/\r?\n/)
-  const header = lines[0]?.split(',').map((cell) => cell.trim()) ?? []
-  if (header.length < 2) throw new Error(`${source}:1: expected a header with feature columns and a label`)
-  const featureNames = header.slice(0, -1)
-  const flowers: TrainingFlower[] = []
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.trim()
-    if (line === '') continue
-    const cells = line.split(',').map((cell) => cell.trim())
-    if (cells.length !== header.length) {
-      throw new Error(`${source}:${i + 1}: expected ${header.length} columns, found ${cells.length}`)
-    }
-    const values = cells.slice(0, -1).map((cell, column) => {
-      const value = Number(cell)
-      if (cell === '' || !Number.isFinite(value)) {
-        throw new Error(`${source}:${i + 1}:${column + 1}: "${cell}" is not a number`)
-      }
-      return value
-    })
-    flowers.push({ values, species: cells.at(-1)! })
+  const data = parseLabelledCsv(text, { source })
+  return {
+    featureNames: data.featureNames,
+    species: data.classNames,
+    flowers: data.X.map((values, i) => ({ values, species: data.y[i]! })),
   }
-  const species = [...new Set(flowers.map((f) => f.species))].sort()
-  return { featureNames, species, flowers }
 }
 
 function distance(a: readonly number[], b: readonly number[]): number {
