@@ -18,6 +18,12 @@ export const ConfigSchema = Type.Object({
   PORT: int(0, 65_535, 8000, 'TCP port to listen on (0 = any free port)'),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address to bind' }),
   WORKERS: int(1, 256, availableParallelism(), 'Worker processes (node:cluster); 1 runs in-process'),
+  STANDBY_WORKERS: int(
+    0,
+    16,
+    1,
+    'Warm spare workers (model loaded, not listening) that take over at once when a worker dies; WORKERS > 1 only',
+  ),
   REQUEST_TIMEOUT_S: seconds(30, 'Whole-request timeout: a client slower than this is cut off'),
   HEADERS_TIMEOUT_S: seconds(10, 'Time allowed to receive the request headers (capped at REQUEST_TIMEOUT_S)'),
   KEEP_ALIVE_TIMEOUT_S: seconds(5, 'Idle keep-alive connections are closed after this'),

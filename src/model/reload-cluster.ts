@@ -87,9 +87,16 @@ export interface PrimaryReload {
   reloadAll(path?: string): Promise<Done>
 }
 
-export function installPrimaryReload(initialPath: string, modelsDir: string, log: ReloadLog): PrimaryReload {
+export function installPrimaryReload(
+  initialPath: string,
+  modelsDir: string,
+  log: ReloadLog,
+  onReloaded: () => void = () => {},
+): PrimaryReload {
   let current = initialPath
-  const forkedWith = new Map<number, string>()
+  // Counts successful reloads: SIGHUP may re-read the same path with new contents, so paths do not tell.
+  let generation = 0
+  const forkedAt = new Map<number, number>()
   const listening = new Set<Worker>()
   let queue: Promise<unknown> = Promise.resolve()
 
@@ -106,6 +113,8 @@ export function installPrimaryReload(initialPath: string, modelsDir: string, log
     }
     const first = results[0] as Extract<WorkerResult, { ok: true }>
     current = path
+    generation++
+    onReloaded()
     const report = {
       version: first.version,
       previousVersion: first.previousVersion,
@@ -129,17 +138,17 @@ export function installPrimaryReload(initialPath: string, modelsDir: string, log
     return p
   }
 
-  cluster.on('fork', (w) => forkedWith.set(w.id, current))
+  cluster.on('fork', (w) => forkedAt.set(w.id, generation))
   cluster.on('listening', (w) => {
     listening.add(w)
     // Forked before the last reload finished: bring it to the serving file (serialised with reloads).
-    if ((forkedWith.get(w.id) ?? current) !== current) {
+    if ((forkedAt.get(w.id) ?? generation) !== generation) {
       queue = queue.then(() => askWorker(w, current)).catch(() => undefined)
     }
   })
   cluster.on('exit', (w) => {
     listening.delete(w)
-    forkedWith.delete(w.id)
+    forkedAt.delete(w.id)
   })
   cluster.on('message', (w, m: unknown) => {
     if (!isMsg<RequestMsg>(m, 'iris:reload-request')) return

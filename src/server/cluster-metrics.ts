@@ -1,14 +1,19 @@
 /**
  * GET /metrics across a node:cluster. Design: the worker that receives the scrape asks the primary over IPC;
- * the primary (which never loads the app) runs prom-client's AggregatorRegistry.clusterMetrics(), which
- * collects every worker's registry over the same IPC channel and sums them, and sends the text back.
- * One scrape target, one consistent answer for the whole pod; no second port to expose.
+ * the primary (which never loads the app) collects the registry of every *serving* worker over the same IPC
+ * channel, sums them with prom-client's `AggregatorRegistry.aggregate` and sends the text back. One scrape
+ * target, one consistent answer for the whole pod; no second port to expose. Warm standbys are left out:
+ * they serve nothing, and their process figures would inflate the pod's totals.
  */
-import cluster from 'node:cluster'
-import { AggregatorRegistry, type Registry } from 'prom-client'
+import cluster, { type Worker } from 'node:cluster'
+import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client'
+
+type MetricJson = MetricObjectWithValues<MetricValue<string>>
 
 const REQ = 'iris:metrics-req'
 const RES = 'iris:metrics-res'
+const COLLECT = 'iris:metrics-collect'
+const COLLECTED = 'iris:metrics-collected'
 
 interface MetricsRes {
   type: typeof RES
@@ -16,13 +21,52 @@ interface MetricsRes {
   text?: string
   error?: string
 }
+interface Collected {
+  type: typeof COLLECTED
+  id: number
+  metrics?: MetricJson[]
+  error?: string
+}
 
-/** In the primary: answer workers' requests with the aggregate of all workers. */
-export function serveClusterMetrics(): void {
-  const aggregator = new AggregatorRegistry()
+const isType = (msg: unknown, type: string): boolean =>
+  typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === type
+
+let nextCollect = 0
+
+/** In the primary: every serving worker's registry, summed, as Prometheus text. */
+export function collectClusterMetrics(workers: readonly Worker[], timeoutMs = 5000): Promise<string> {
+  const one = (w: Worker) =>
+    new Promise<MetricJson[]>((resolve, reject) => {
+      const id = nextCollect++
+      const finish = (err: Error | null, m?: MetricJson[]) => {
+        clearTimeout(timer)
+        w.off('message', onMessage)
+        w.off('exit', onExit)
+        if (err) reject(err)
+        else resolve(m ?? [])
+      }
+      const onMessage = (msg: Collected) => {
+        if (!isType(msg, COLLECTED) || msg.id !== id) return
+        if (msg.error !== undefined) finish(new Error(`worker ${w.id}: ${msg.error}`))
+        else finish(null, msg.metrics)
+      }
+      // A worker that dies mid-scrape is simply not counted (its series restart at the replacement).
+      const onExit = () => finish(null, [])
+      const timer = setTimeout(() => finish(new Error(`worker ${w.id} did not answer in time`)), timeoutMs)
+      w.on('message', onMessage)
+      w.once('exit', onExit)
+      w.send({ type: COLLECT, id })
+    })
+  return Promise.all(workers.filter((w) => w.isConnected()).map(one)).then((all) =>
+    AggregatorRegistry.aggregate(all).metrics(),
+  )
+}
+
+/** In the primary: answer workers' scrape requests with the aggregate of `serving()`. */
+export function serveClusterMetrics(serving: () => readonly Worker[]): void {
   cluster.on('message', (worker, msg: { type?: string; id?: number }) => {
-    if (msg?.type !== REQ) return
-    aggregator.clusterMetrics().then(
+    if (!isType(msg, REQ)) return
+    collectClusterMetrics(serving()).then(
       (text) => worker.isConnected() && worker.send({ type: RES, id: msg.id, text }),
       (err: Error) => worker.isConnected() && worker.send({ type: RES, id: msg.id, error: err.message }),
     )
@@ -31,15 +75,20 @@ export function serveClusterMetrics(): void {
 
 /** In a worker: expose `registry` to the primary's aggregation; returns the /metrics text source. */
 export function workerMetricsSource(registry: Registry, timeoutMs = 5000): () => Promise<string> {
-  AggregatorRegistry.setRegistries([registry])
-  new AggregatorRegistry() // installs prom-client's worker-side listener
+  process.on('message', (msg: { type?: string; id: number }) => {
+    if (!isType(msg, COLLECT)) return
+    registry.getMetricsAsJSON().then(
+      (metrics) => process.send?.({ type: COLLECTED, id: msg.id, metrics } satisfies Collected),
+      (err: Error) => process.send?.({ type: COLLECTED, id: msg.id, error: err.message } satisfies Collected),
+    )
+  })
   let next = 0
   const pending = new Map<
     number,
     { resolve: (t: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
   >()
   process.on('message', (msg: MetricsRes) => {
-    if (msg?.type !== RES) return
+    if (!isType(msg, RES)) return
     const p = pending.get(msg.id)
     if (p === undefined) return
     pending.delete(msg.id)

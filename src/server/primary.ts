@@ -1,6 +1,7 @@
 /**
- * The cluster primary: forks WORKERS workers running `entry`, replaces any that dies (and says so), serves
- * the workers' /metrics aggregation, and on SIGTERM/SIGINT asks every worker to drain, then exits 0.
+ * The cluster primary: forks WORKERS workers running `entry` plus STANDBY_WORKERS warm standbys
+ * (src/server/pool.ts), replaces any that dies (and says so), serves the serving workers' /metrics
+ * aggregation, and on SIGTERM/SIGINT asks every worker to drain, then exits 0.
  * It never loads the app: it stays small and starts fast.
  */
 import cluster, { type Worker } from 'node:cluster'
@@ -10,7 +11,8 @@ import type { Config } from '../config.js'
 import { modelsDirOf } from '../model/reload.js'
 import { installPrimaryReload } from '../model/reload-cluster.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
-import { exitAfterFlush, WORKER_READY } from './worker.js'
+import { WorkerPool } from './pool.js'
+import { exitAfterFlush, WORKER_LISTEN, WORKER_LOADED, WORKER_READY } from './worker.js'
 
 /**
  * Node flags for workers: the parent's, plus a 4 MiB young-generation semi-space unless the operator chose
@@ -30,37 +32,49 @@ export const WORKER_SEMI_SPACE_MB = 4
 export function runPrimary(config: Config, entry: string): void {
   const logger = createLogger(config.LOG_LEVEL)
   cluster.setupPrimary({ exec: entry, execArgv: workerExecArgv() })
-  serveClusterMetrics()
-  // SIGHUP and POST /admin/reload reach every worker through here; new workers start from the serving file.
+  const pool: WorkerPool<Worker> = new WorkerPool(config.WORKERS, config.STANDBY_WORKERS, {
+    fork: () => cluster.fork({ MODEL_PATH: reload.currentPath() }),
+    listen: (w) => w.send({ type: WORKER_LISTEN }),
+    retire: (w) => w.process.kill('SIGTERM'),
+  })
+  serveClusterMetrics(() => pool.serving())
+  // SIGHUP and POST /admin/reload reach every serving worker through here; new workers start from the
+  // serving file, and standbys (which hold the old model) are replaced.
   const reload = installPrimaryReload(
     resolve(config.MODEL_PATH),
     modelsDirOf(config.MODELS_DIR, config.MODEL_PATH),
     logger,
+    () => pool.reloaded(),
   )
 
   let stopping = false
   let everReady = false
   let announced = false
-  let readyCount = 0
+  // When each serving worker that is still to be replaced died: the log says how long replacing took.
+  const deaths: number[] = []
   const recentDeaths: number[] = []
   const alive = () =>
     Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead())
 
-  const fork = (): Worker => {
-    const w = cluster.fork({ MODEL_PATH: reload.currentPath() })
-    w.on('message', (msg: { type?: string; address?: string }) => {
-      if (msg?.type !== WORKER_READY) return
-      everReady = true
-      readyCount++
-      // Operators (and the tests) need to know when the whole pool serves, not just the first worker.
-      if (readyCount === config.WORKERS) logger.info({ workers: config.WORKERS }, 'All workers ready')
-      if (!announced) {
-        announced = true
-        logger.info({ address: msg.address, workers: config.WORKERS, pid: process.pid }, 'Server listening')
-      }
-    })
-    return w
-  }
+  cluster.on('message', (w, msg: { type?: string; address?: string }) => {
+    if (stopping) return
+    if (msg?.type === WORKER_LOADED) {
+      pool.loaded(w)
+      if (pool.isStandby(w)) logger.info({ pid: w.process.pid }, 'Standby worker ready')
+      return
+    }
+    if (msg?.type !== WORKER_READY) return
+    everReady = true
+    // Operators (and the tests) need to know when the whole pool serves, not just the first worker.
+    if (pool.listening(w)) logger.info({ workers: config.WORKERS }, 'All workers ready')
+    if (!announced) {
+      announced = true
+      logger.info({ address: msg.address, workers: config.WORKERS, pid: process.pid }, 'Server listening')
+    }
+    const diedAt = deaths.shift()
+    if (diedAt !== undefined)
+      logger.info({ pid: w.process.pid, replaced_in_ms: Date.now() - diedAt }, 'Worker replaced')
+  })
 
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
@@ -74,16 +88,25 @@ export function runPrimary(config: Config, entry: string): void {
       return
     }
     const now = Date.now()
+    const died = pool.exited(worker, false)
+    if (died.was === 'retired') return
     recentDeaths.push(now)
     while ((recentDeaths[0] as number) < now - 10_000) recentDeaths.shift()
     const delay = recentDeaths.length > 5 ? 1000 : 0 // do not spin if workers keep dying
+    if (died.was === 'serving' || died.was === 'activating') deaths.push(now)
+    setTimeout(() => stopping || pool.topUp(), delay)
     logger.error(
-      { pid: worker.process.pid, code, signal, restart_in_ms: delay },
+      {
+        pid: worker.process.pid,
+        code,
+        signal,
+        role: died.was,
+        ...(died.takesOver ? { standby_takes_over: died.takesOver.process.pid } : {}),
+        restart_in_ms: delay,
+      },
       'Worker died; starting a replacement',
     )
-    setTimeout(fork, delay)
   })
-
   let exitCode = 0
   const stop = (reason: string, code = 0) => {
     if (stopping) return
@@ -105,5 +128,5 @@ export function runPrimary(config: Config, entry: string): void {
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
 
-  for (let i = 0; i < config.WORKERS; i++) fork()
+  pool.start()
 }

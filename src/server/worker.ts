@@ -13,7 +13,23 @@ import type { Config } from '../config.js'
 import { installStandaloneReload, installWorkerReload } from '../model/reload-cluster.js'
 import { workerMetricsSource } from './cluster-metrics.js'
 
+/** Worker -> primary: the model is loaded; waiting for WORKER_LISTEN (src/server/pool.ts decides when). */
+export const WORKER_LOADED = 'iris:worker-loaded'
+/** Primary -> worker: start listening (at once for the pool, on a death for a warm standby). */
+export const WORKER_LISTEN = 'iris:worker-listen'
+/** Worker -> primary: listening, with its address. */
 export const WORKER_READY = 'iris:worker-ready'
+
+function listenOrder(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (msg: { type?: string }) => {
+      if (msg?.type !== WORKER_LISTEN) return
+      process.off('message', onMessage)
+      resolve()
+    }
+    process.on('message', onMessage)
+  })
+}
 
 export function exitAfterFlush(logger: Logger, code: number): void {
   const timer = setTimeout(() => process.exit(code), 500)
@@ -74,7 +90,8 @@ export async function runWorker(config: Config): Promise<void> {
 
   // One process: listen first so /health and /health/live answer at once; /health/ready waits for the model.
   // In a cluster the primary hands connections to every listening worker, so a worker listens only once
-  // its model is loaded: a starting (or replacement) worker never answers 503 to prediction traffic.
+  // its model is loaded: a starting (or replacement) worker never answers 503 to prediction traffic. Then
+  // it waits for the primary's order: it may be kept as a warm standby (src/server/pool.ts).
   const listen = () => app.listen({ port: config.PORT, host: config.HOST })
   const address = inCluster ? '' : await listen()
   if (!inCluster) logger.info({ address, workers: 1, pid: process.pid }, 'Server listening')
@@ -88,5 +105,12 @@ export async function runWorker(config: Config): Promise<void> {
     exitAfterFlush(logger, 1)
     return
   }
-  if (inCluster) process.send?.({ type: WORKER_READY, address: await listen() })
+  if (!inCluster) return
+  // Compile routes and schemas now, so that a standby's listen() is only the listen.
+  await app.ready()
+  const ordered = listenOrder()
+  process.send?.({ type: WORKER_LOADED })
+  await ordered
+  if (closing) return
+  process.send?.({ type: WORKER_READY, address: await listen() })
 }

@@ -1,14 +1,23 @@
 /**
  * Model reloads in the production entry (`node dist/server.js`, 2 workers): POST /admin/reload under load
  * switches both workers with no failed request; a bad file is refused and both keep the old model; SIGHUP
- * re-reads the serving file on both; a worker killed after a reload comes back with the new model.
+ * re-reads the serving file on both; the warm standby is renewed after a reload, so a worker killed after
+ * it is taken over with the new model.
  */
 import { copyFileSync, renameSync } from 'node:fs'
 import { Agent } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadModel } from '../../src/model/service.js'
 import type { PredictionModel } from '../../src/model/types.js'
-import { childPids, ensureBuilt, parsed, type Running, startServer } from '../server/process.js'
+import {
+  childPids,
+  ensureBuilt,
+  parsed,
+  type Running,
+  servingPids,
+  startServer,
+  waitForLog,
+} from '../server/process.js'
 import { allReady, send, versionsSeen } from './http-client.js'
 import { type ModelFiles, makeModelFiles } from './model-files.js'
 
@@ -152,17 +161,20 @@ describe('reloads across the cluster', () => {
     expect(running.child.exitCode).toBeNull()
   }, 60_000)
 
-  it('a worker killed after a reload is replaced with the serving model', async () => {
-    const [victim] = childPids(running.child.pid as number)
-    const killedAt = Date.now()
+  it('a reload renews the warm standby; a worker killed after it is taken over with the serving model', async () => {
+    // The SIGHUP reload above retired the standby (it held the old model); its successor loads the new file.
+    const reloadedAt = running.lines.findLastIndex((l) => l.includes('"Model reloaded"'))
+    expect(reloadedAt).toBeGreaterThanOrEqual(0)
+    const standby = await waitForLog(running, 'Standby worker ready', reloadedAt)
+    const [victim] = servingPids(running)
+    const mark = running.lines.length
     process.kill(victim as number, 'SIGKILL')
-    await until(() => {
-      const pids = childPids(running.child.pid as number)
-      return pids.length === 2 && !pids.includes(victim as number)
-    })
+    const replaced = await waitForLog(running, 'Worker replaced', mark)
+    expect(replaced.pid).toBe(standby.pid)
     await allReady(running.base)
-    const replacedInMs = Date.now() - killedAt
     expect(await versionsSeen(running.base)).toEqual(new Set([files.servingVersion]))
-    console.log(`worker replaced and ready in ${replacedInMs} ms`)
+    console.log(`standby took over ${replaced.replaced_in_ms} ms after the kill`)
+    await waitForLog(running, 'Standby worker ready', mark)
+    expect(childPids(running.child.pid as number)).toHaveLength(3)
   }, 60_000)
 })

@@ -83,6 +83,19 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/**
+ * The primary's children that serve (listen), from its log: a child reported as 'Standby worker ready'
+ * does not serve until a 'Worker replaced' line names it.
+ */
+export function servingPids(running: Running): number[] {
+  const standby = new Set<number>()
+  for (const l of parsed(running.lines)) {
+    if (l.message === 'Standby worker ready') standby.add(l.pid as number)
+    if (l.message === 'Worker replaced') standby.delete(l.pid as number)
+  }
+  return childPids(running.child.pid as number).filter((p) => !standby.has(p))
+}
+
 /** A parsed log line. */
 export type LogLine = { message?: string; level?: string; [key: string]: unknown }
 
@@ -94,4 +107,20 @@ export function parsed(lines: string[]): LogLine[] {
       return []
     }
   })
+}
+
+/** Wait until a log line with `message` appears at or after line `from`; returns it parsed. */
+export async function waitForLog(
+  running: Running,
+  message: string,
+  from = 0,
+  timeoutMs = 20_000,
+): Promise<LogLine> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const line = parsed(running.lines.slice(from)).find((l) => l.message === message)
+    if (line !== undefined) return line
+    if (Date.now() > end) throw new Error(`no "${message}" log line within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
 }

@@ -5,7 +5,16 @@
  */
 import { connect } from 'node:net'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { childPids, ensureBuilt, parsed, type Running, startServer, waitFor200 } from './process.js'
+import {
+  childPids,
+  ensureBuilt,
+  parsed,
+  type Running,
+  servingPids,
+  startServer,
+  waitFor200,
+  waitForLog,
+} from './process.js'
 
 beforeAll(() => ensureBuilt(), 180_000)
 
@@ -49,8 +58,12 @@ describe('node dist/server.js (2 workers)', () => {
     running = await startServer({ WORKERS: '2', SHUTDOWN_GRACE_S: '10' })
     const { base, port, child } = running
     await waitFor200(`${base}/health/ready`, 6)
+    // Two serving workers and, once they serve, a warm standby (src/server/pool.ts).
+    const standby = await waitForLog(running, 'Standby worker ready')
     const workers = childPids(child.pid as number)
-    expect(workers).toHaveLength(2)
+    expect(workers).toHaveLength(3)
+    expect(servingPids(running)).toHaveLength(2)
+    expect(workers).toContain(standby.pid)
 
     const n = 40
     const answers = await Promise.all(
@@ -89,31 +102,58 @@ describe('node dist/server.js (2 workers)', () => {
     expect(code).toBe(0)
     const logs = parsed(running.lines)
     expect(logs.some((l) => l.message === 'Server listening' && l.address === base)).toBe(true)
-    expect(logs.filter((l) => l.message === 'Shutting down: finishing in-flight requests')).toHaveLength(2)
+    // The standby drains too (it has nothing in flight).
+    expect(logs.filter((l) => l.message === 'Shutting down: finishing in-flight requests')).toHaveLength(3)
     expect(logs.filter((l) => l.message === 'Request completed').length).toBeGreaterThanOrEqual(n + 17)
     // and it no longer accepts connections
     await expect(fetch(`${base}/health`)).rejects.toThrow()
   }, 60_000)
 
-  it('replaces a worker that dies, and keeps serving', async () => {
+  it('a serving worker that dies is replaced by the warm standby at once, and a new standby is forked', async () => {
     running = await startServer({ WORKERS: '2' })
     const { base, child } = running
     await waitFor200(`${base}/health/ready`, 6)
-    const [victim] = childPids(child.pid as number)
+    const standby = await waitForLog(running, 'Standby worker ready')
+    const [victim] = servingPids(running)
+    const mark = running.lines.length
     process.kill(victim as number, 'SIGKILL')
-    const deadline = Date.now() + 20_000
-    while (
-      Date.now() < deadline &&
-      !parsed(running.lines).some((l) => l.message === 'Worker died; starting a replacement')
-    ) {
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    const died = parsed(running.lines).find((l) => l.message === 'Worker died; starting a replacement')
-    expect(died).toMatchObject({ level: 'ERROR', pid: victim, signal: 'SIGKILL' })
+    const died = await waitForLog(running, 'Worker died; starting a replacement', mark)
+    expect(died).toMatchObject({
+      level: 'ERROR',
+      pid: victim,
+      signal: 'SIGKILL',
+      role: 'serving',
+      standby_takes_over: standby.pid,
+    })
+    const replaced = await waitForLog(running, 'Worker replaced', mark)
+    expect(replaced.pid).toBe(standby.pid)
+    console.log(`standby took over ${replaced.replaced_in_ms} ms after the kill`)
+    const next = await waitForLog(running, 'Standby worker ready', mark)
+    expect(next.pid).not.toBe(standby.pid)
+    const pids = childPids(child.pid as number)
+    expect(pids).toHaveLength(3)
+    expect(pids).not.toContain(victim)
+    expect(servingPids(running).sort()).toEqual(pids.filter((p) => p !== next.pid).sort())
+    for (let i = 0; i < 10; i++) expect((await post(base, '/predict', { input: [SETOSA] })).status).toBe(200)
+  }, 60_000)
+
+  it('without a standby (STANDBY_WORKERS=0), a fresh worker replaces the dead one', async () => {
+    running = await startServer({ WORKERS: '2', STANDBY_WORKERS: '0' })
+    const { base, child } = running
     await waitFor200(`${base}/health/ready`, 6)
+    await waitForLog(running, 'All workers ready')
+    const [victim] = childPids(child.pid as number)
+    const mark = running.lines.length
+    process.kill(victim as number, 'SIGKILL')
+    const died = await waitForLog(running, 'Worker died; starting a replacement', mark)
+    expect(died).toMatchObject({ level: 'ERROR', pid: victim, signal: 'SIGKILL', role: 'serving' })
+    expect(died).not.toHaveProperty('standby_takes_over')
+    const replaced = await waitForLog(running, 'Worker replaced', mark)
     const pids = childPids(child.pid as number)
     expect(pids).toHaveLength(2)
+    expect(pids).toContain(replaced.pid)
     expect(pids).not.toContain(victim)
+    expect(parsed(running.lines).some((l) => l.message === 'Standby worker ready')).toBe(false)
     for (let i = 0; i < 10; i++) expect((await post(base, '/predict', { input: [SETOSA] })).status).toBe(200)
   }, 60_000)
 
