@@ -7,7 +7,7 @@
 import rateLimit from '@fastify/rate-limit'
 import autocannon from 'autocannon'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { installSecurityHeaders } from '../src/api/security/headers.js'
+import { installSecurityHeaders, securityHeaderSets } from '../src/api/security/headers.js'
 import { installRateLimit } from '../src/api/security/rate-limit.js'
 import { buildTestApp } from '../test/api/helper.js'
 
@@ -35,7 +35,11 @@ async function measure(
 
 async function bare(kind: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false })
-  if (kind === 'helmet') await installSecurityHeaders(app, { corsOrigins: [] })
+  if (kind === 'helmet')
+    await installSecurityHeaders(app, {
+      corsOrigins: [],
+      headerSets: await securityHeaderSets({ corsOrigins: [] }),
+    })
   if (kind === 'our limiter') installRateLimit(app, { max: 1e9, windowMs: 60_000 })
   if (kind === '@fastify/rate-limit') await app.register(rateLimit, { max: 1e9, timeWindow: 60_000 })
   app.post('/x', async () => ({ prediction: ['setosa'] }))

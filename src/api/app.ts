@@ -75,6 +75,7 @@ export async function buildApp(
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  const security = await securityOptionsFrom(config)
   const recorder = new RequestRecorder(logger, metrics)
   const ctx: ApiContext = {
     config,
@@ -83,6 +84,7 @@ export async function buildApp(
     recorder,
     logger,
     metricsText: options.metricsText ?? (() => metrics.text()),
+    documentHeaders: security.headerSets,
   }
 
   app.removeAllContentTypeParsers()
@@ -91,7 +93,6 @@ export async function buildApp(
   installErrorHandlers(app, recorder, config.BODY_LIMIT)
 
   // Headers, API keys and rate limits first, so their hooks cover every route (src/api/security).
-  const security = securityOptionsFrom(config)
   await app.register(securityPlugin, security)
   await registerOpenApi(app, options.version ?? '1.0.0')
   for (const plugin of routePlugins) await app.register(plugin, ctx)

@@ -8,6 +8,7 @@ import type { Logger } from './logging.js'
 import type { ApiMetrics } from './metrics/index.js'
 import type { ModelHolder } from './model-holder.js'
 import type { RequestRecorder } from './recorder.js'
+import type { SecurityHeaderSets } from './security/index.js'
 
 export interface ApiContext {
   readonly config: Config
@@ -17,6 +18,8 @@ export interface ApiContext {
   readonly logger: Logger
   /** Prometheus text for GET /metrics: this process's registry, or the cluster's aggregate. */
   readonly metricsText: () => Promise<string>
+  /** Security headers for plugins that serve documents (the UI, Swagger UI); JSON routes get the API set. */
+  readonly documentHeaders: Pick<SecurityHeaderSets, 'document' | 'docs'>
 }
 
 export type RoutePlugin = FastifyPluginAsync<ApiContext>

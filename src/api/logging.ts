@@ -7,6 +7,7 @@
  * itself is written by hand (pino's object serialisation cost more than the prediction); other logs use pino.
  */
 import pino, { type DestinationStream, type Logger } from 'pino'
+import { LogWriter } from './log-writer.js'
 
 export type { Logger } from 'pino'
 
@@ -15,32 +16,35 @@ export const SERVICE_NAME = 'iris-prediction-api'
 /** Longest a buffered log line waits before it is written. */
 export const LOG_FLUSH_MS = 100
 
-const isoTimestamp = () => `,"timestamp":"${new Date().toISOString()}"`
+let isoMs = -1
+let isoText = ''
+/** ISO 8601 time of day to the millisecond, formatted once per millisecond (many lines share one). */
+export function isoNow(): string {
+  const now = Date.now()
+  if (now !== isoMs) {
+    isoMs = now
+    isoText = new Date(now).toISOString()
+  }
+  return isoText
+}
+
+const isoTimestamp = () => `,"timestamp":"${isoNow()}"`
 
 /**
- * stdout through a 4 KiB buffer, written when full, every LOG_FLUSH_MS, at once for WARN/ERROR/FATAL lines
- * (rare and wanted promptly) and at exit (flushLogs).
+ * stdout through LogWriter (src/api/log-writer.ts): lines are written when its 64 KiB buffer fills, every
+ * LOG_FLUSH_MS, at once for WARN/ERROR/FATAL lines (rare and wanted promptly) and at exit (flushLogs).
  */
-export function bufferedStdout(): DestinationStream {
-  // maxLength: past 16 MiB unwritten (stdout blocked) lines are dropped rather than growing the heap.
-  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096, maxLength: 16 * 1024 * 1024 })
-  const flush = () => {
-    try {
-      dest.flush()
-    } catch {
-      // closed: nothing to do
-    }
-  }
-  setInterval(flush, LOG_FLUSH_MS).unref()
+export function bufferedStdout(fd = 1): DestinationStream {
+  const writer = new LogWriter({ fd, flushMs: LOG_FLUSH_MS })
   return {
     write(line: string) {
-      dest.write(line)
+      writer.write(line)
       // Lines start with {"level":"<LEVEL>": character 10 is the level's initial (our formatter puts it first).
       const c = line.charCodeAt(10)
-      if (c === 69 || c === 87 || c === 70) flush() // E, W, F
+      if (c === 69 || c === 87 || c === 70) writer.flush() // E, W, F
     },
-    flush: (cb?: (err?: Error) => void) => dest.flush(cb),
-    flushSync: () => dest.flushSync(),
+    flush: (cb?: (err?: Error) => void) => writer.flush(cb),
+    flushSync: () => writer.flushSync(),
   } as DestinationStream
 }
 
@@ -96,6 +100,6 @@ export function logRequest(logger: Logger, line: RequestMetricsLine, err?: unkno
     pino.symbols.streamSym
   ] as DestinationStream
   stream.write(
-    `{"level":"${failed ? 'ERROR' : 'INFO'}","timestamp":"${new Date().toISOString()}","request_metrics":{"endpoint":${JSON.stringify(line.endpoint)},"method":"${line.method}","status_code":${line.status_code},"latency_ms":${line.latency_ms},"request_id":"${line.request_id}","error":${line.error === null ? 'null' : JSON.stringify(line.error)}},"message":"Request completed"}\n`,
+    `{"level":"${failed ? 'ERROR' : 'INFO'}","timestamp":"${isoNow()}","request_metrics":{"endpoint":${JSON.stringify(line.endpoint)},"method":"${line.method}","status_code":${line.status_code},"latency_ms":${line.latency_ms},"request_id":"${line.request_id}","error":${line.error === null ? 'null' : JSON.stringify(line.error)}},"message":"Request completed"}\n`,
   )
 }

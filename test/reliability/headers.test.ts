@@ -8,31 +8,60 @@ afterEach(async () => {
   t = undefined
 })
 
+const DOCUMENT_ONLY = [
+  'cross-origin-opener-policy',
+  'origin-agent-cluster',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+]
+
+function expectCommonHardening(res: { headers: Record<string, unknown> }): void {
+  expect(res.headers['x-content-type-options']).toBe('nosniff')
+  expect(res.headers['x-frame-options']).toBe('DENY')
+  expect(res.headers['referrer-policy']).toBe('no-referrer')
+  expect(res.headers['cross-origin-resource-policy']).toBe('same-origin')
+  expect(String(res.headers['strict-transport-security'])).toMatch(/^max-age=\d+; includeSubDomains$/)
+  expect(res.headers['access-control-allow-origin']).toBeUndefined()
+}
+
 describe('security headers', () => {
-  it('sends a strict CSP and the helmet set on every kind of response', async () => {
+  it('documents (the UI, Swagger UI) get a strict CSP for pages and the whole helmet set', async () => {
     t = await buildTestApp()
-    const responses = [
-      await t.app.inject({ url: '/' }),
-      await t.app.inject({ url: '/docs' }),
-      await t.app.inject({ url: '/health' }),
-      await t.app.inject({ method: 'POST', url: '/predict', payload: { input: [[1, 2, 3, 4]] } }),
-      await t.app.inject({ method: 'POST', url: '/predict', payload: 'nope' }),
-      await t.app.inject({ url: '/no/such/route' }),
-    ]
-    for (const [i, res] of responses.entries()) {
+    const pages = [await t.app.inject({ url: '/' }), await t.app.inject({ url: '/docs/' })]
+    for (const [i, res] of pages.entries()) {
+      expect(res.statusCode).toBe(200)
+      expect(String(res.headers['content-type'])).toMatch(/^text\/html/)
       const csp = String(res.headers['content-security-policy'])
       // Only /docs (index 1) may have inline <style> (Swagger UI injects some); never inline script.
       expect(csp.includes("style-src 'self' 'unsafe-inline'")).toBe(i === 1)
-      expect(csp).toMatch(/script-src 'self';/)
       expect(csp).toContain("default-src 'self'")
-      expect(csp).toContain("script-src 'self'")
+      expect(csp).toMatch(/script-src 'self';/)
       expect(csp).toContain("object-src 'none'")
       expect(csp).toContain("frame-ancestors 'none'")
       expect(csp).not.toContain('unsafe-eval')
-      expect(res.headers['x-content-type-options']).toBe('nosniff')
-      expect(res.headers['x-frame-options']).toBe('DENY')
-      expect(res.headers['referrer-policy']).toBe('no-referrer')
-      expect(res.headers['access-control-allow-origin']).toBeUndefined()
+      expectCommonHardening(res)
+      for (const h of DOCUMENT_ONLY) expect(res.headers, h).toHaveProperty(h)
+    }
+  })
+
+  it('JSON responses (routes, errors, 404s) get the API set: a CSP that allows nothing, no document-only headers', async () => {
+    t = await buildTestApp()
+    const responses = [
+      await t.app.inject({ url: '/health' }),
+      await t.app.inject({ url: '/model' }),
+      await t.app.inject({ method: 'POST', url: '/predict', payload: { input: [[1, 2, 3, 4]] } }),
+      await t.app.inject({ method: 'POST', url: '/predict', payload: 'nope' }),
+      await t.app.inject({ url: '/no/such/route' }),
+      await t.app.inject({ url: '/predict' }),
+    ]
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 400, 404, 405])
+    for (const res of responses) {
+      expect(String(res.headers['content-type'])).toMatch(/^application\/json/)
+      expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'")
+      expectCommonHardening(res)
+      for (const h of DOCUMENT_ONLY) expect(res.headers, h).not.toHaveProperty(h)
     }
   })
 })

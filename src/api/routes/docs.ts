@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import type { ApiContext, RoutePlugin } from '../context.js'
+import { installFixedHeaders } from '../fixed-headers.js'
 import { recordOnResponse } from '../recorder.js'
 
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
@@ -39,6 +40,7 @@ const docsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   // Swagger UI's own routes (HTML, JS, CSS) are recorded by a hook scoped to this plugin.
   await app.register(async (scope: FastifyInstance) => {
     recordOnResponse(scope, ctx.recorder)
+    installFixedHeaders(scope, ctx.documentHeaders.docs)
     await scope.register(swaggerUi, {
       routePrefix: '/docs',
       uiConfig: { docExpansion: 'list', deepLinking: true },

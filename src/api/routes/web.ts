@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
 import type { ApiContext, RoutePlugin } from '../context.js'
+import { installFixedHeaders } from '../fixed-headers.js'
 import { recordOnResponse } from '../recorder.js'
 
 const webRoutes: RoutePlugin = async (app: FastifyInstance, ctx: ApiContext) => {
@@ -16,6 +17,7 @@ const webRoutes: RoutePlugin = async (app: FastifyInstance, ctx: ApiContext) => 
     return
   }
   recordOnResponse(app, ctx.recorder)
+  installFixedHeaders(app, ctx.documentHeaders.document)
   await app.register(fastifyStatic, {
     root,
     prefix: '/',

@@ -11,7 +11,7 @@
 import type { IncomingMessage } from 'node:http'
 import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
-import { helmetHeaders, installFixedHeaders } from '../fixed-headers.js'
+import { type FixedHeaders, helmetHeaders, installFixedHeaders } from '../fixed-headers.js'
 
 export interface HeadersOptions {
   /** Exact origins allowed to call the API from a browser, e.g. ["https://app.example.com"]; [] = closed. */
@@ -35,19 +35,57 @@ export const CSP_DIRECTIVES = {
   upgradeInsecureRequests: null,
 } as const
 
-export async function installSecurityHeaders(app: FastifyInstance, options: HeadersOptions): Promise<void> {
-  // helmet's output depends only on the URL prefix (/docs: see styleSrc), so it is computed once and set
-  // from one cheap hook (src/api/fixed-headers.ts; @fastify/helmet re-ran helmet on every request).
-  const fixed = await helmetHeaders(
-    {
-      contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES } },
-      // Same-origin by default; cross-origin readers come through CORS, which this does not affect.
-      frameguard: { action: 'deny' },
-      crossOriginResourcePolicy: { policy: options.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
+/**
+ * Three header sets, all from helmet: `document` for the UI's pages and files, `docs` for Swagger UI (the
+ * same, with inline styles), and `api` for everything that answers JSON. The document-only headers (a CSP
+ * for scripts and styles, COOP, Origin-Agent-Cluster, DNS prefetch, IE download options, Flash policies,
+ * X-XSS-Protection) mean nothing on a JSON response; an API response gets the OWASP REST set instead: a CSP
+ * that allows nothing, HSTS, nosniff, X-Frame-Options, CORP and Referrer-Policy. Fewer and shorter headers
+ * on the hot path: each one costs validation and copying on every prediction.
+ */
+export interface SecurityHeaderSets {
+  api: FixedHeaders
+  document: FixedHeaders
+  docs: FixedHeaders
+}
+
+export async function securityHeaderSets(options: HeadersOptions): Promise<SecurityHeaderSets> {
+  const common = {
+    // Same-origin by default; cross-origin readers come through CORS, which this does not affect.
+    frameguard: { action: 'deny' as const },
+    crossOriginResourcePolicy: {
+      policy: options.corsOrigins.length > 0 ? ('cross-origin' as const) : ('same-origin' as const),
     },
-    ['/docs'],
-  )
-  installFixedHeaders(app, fixed)
+  }
+  const documentOptions = {
+    ...common,
+    contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES } },
+  }
+  return {
+    api: await helmetHeaders({
+      ...common,
+      contentSecurityPolicy: { useDefaults: false, directives: API_CSP_DIRECTIVES },
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      dnsPrefetchControl: false,
+      ieNoOpen: false,
+      permittedCrossDomainPolicies: false,
+      xssFilter: false,
+    }),
+    document: await helmetHeaders(documentOptions, '/'),
+    docs: await helmetHeaders(documentOptions, '/docs'),
+  }
+}
+
+/** For JSON responses: nothing may load, nothing may frame it. */
+export const API_CSP_DIRECTIVES = { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }
+
+/** The API set on every response, and CORS; route plugins serving documents install their own set. */
+export async function installSecurityHeaders(
+  app: FastifyInstance,
+  options: HeadersOptions & { headerSets: SecurityHeaderSets },
+): Promise<void> {
+  installFixedHeaders(app, options.headerSets.api)
   if (options.corsOrigins.length === 0) return
   const allowed = new Set(options.corsOrigins)
   await app.register(cors, {

@@ -6,11 +6,19 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { Config } from '../../config.js'
 import { type AuthOptions, installAuth, parseKeyList, readKeyHashFile } from './auth.js'
-import { type HeadersOptions, installSecurityHeaders, parseCorsOrigins } from './headers.js'
+import {
+  type HeadersOptions,
+  installSecurityHeaders,
+  parseCorsOrigins,
+  type SecurityHeaderSets,
+  securityHeaderSets,
+} from './headers.js'
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js'
 
 export interface SecurityOptions extends AuthOptions, HeadersOptions {
   rateLimit: RateLimitOptions
+  /** Response headers by kind of response (API, UI document, Swagger UI). */
+  headerSets: SecurityHeaderSets
 }
 
 /** Keys from the plain list and/or the digest file (both may be set; either alone is fine). */
@@ -19,13 +27,15 @@ function keysFrom(list: string, file: string): Buffer[] {
 }
 
 /** The plugin's options from the config; reads the key files (start-up fails on a bad one). */
-export function securityOptionsFrom(config: Config): SecurityOptions {
+export async function securityOptionsFrom(config: Config): Promise<SecurityOptions> {
+  const corsOrigins = parseCorsOrigins(config.CORS_ORIGINS)
   return {
     keyHashes: keysFrom(config.API_KEYS, config.API_KEYS_FILE),
     adminKeyHashes: keysFrom(config.ADMIN_API_KEYS, config.ADMIN_API_KEYS_FILE),
     metricsRequireKey: config.METRICS_REQUIRE_KEY,
-    corsOrigins: parseCorsOrigins(config.CORS_ORIGINS),
+    corsOrigins,
     rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_S * 1000 },
+    headerSets: await securityHeaderSets({ corsOrigins }),
   }
 }
 
@@ -38,4 +48,5 @@ const securityPlugin: FastifyPluginAsync<SecurityOptions> = async (app: FastifyI
 
 export default securityPlugin
 export { adminEnabled } from './auth.js'
+export type { SecurityHeaderSets } from './headers.js'
 export { securityPlugin }
