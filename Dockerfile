@@ -37,12 +37,15 @@ LABEL org.opencontainers.image.title="iris-prediction-service" \
 # LOG_LEVEL -> LOG_LEVEL (lower case). WORKERS is left unset on purpose: the server then starts one worker
 # per CPU that Node 24 sees, and Node 24 reads the container's CPU quota (docker run --cpus, k8s limits).
 # Set WORKERS explicitly to override (the seed hard-coded 4 gunicorn workers x 2 threads).
+# MALLOC_ARENA_MAX=2: glibc keeps freed memory per arena; two save ~4-5 MB RSS per process under load
+# (docs/decisions/015-hot-path-and-memory.md).
 ENV NODE_ENV=production \
     PORT=8000 \
     HOST=0.0.0.0 \
     REQUEST_TIMEOUT_S=30 \
     LOG_LEVEL=info \
-    MODEL_PATH=models/iris_model.json
+    MODEL_PATH=models/iris_model.json \
+    MALLOC_ARENA_MAX=2
 
 WORKDIR /app
 # Everything the app needs is owned by root and only readable by `node`: the process cannot rewrite itself,

@@ -138,15 +138,27 @@ const median = (xs: number[]) => {
 }
 const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9)
 
-function rssOfChildren(pid: number): number[] {
+function childPids(pid: number): number[] {
   const out = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map((p) => {
-      const status = readFileSync(`/proc/${p}/status`, 'utf8')
-      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024
-    })
+  return out.split('\n').filter(Boolean).map(Number)
+}
+
+/** RSS (MB) and CPU time (clock ticks) of a process. */
+function usage(pid: number): { rss: number; cpu: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return {
+    rss: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024,
+    cpu: Number(stat[11]) + Number(stat[12]),
+  }
+}
+
+/** Serving workers' RSS; the warm standby (the child that did no work: least CPU time) apart. */
+function rssAfterLoad(pid: number): string {
+  const kids = childPids(pid).map((p) => usage(p))
+  const standby = kids.length > WORKERS ? kids.reduce((a, b) => (b.cpu < a.cpu ? b : a)) : undefined
+  const serving = kids.filter((k) => k !== standby).map((k) => `${k.rss.toFixed(1)} MB`)
+  return `${serving.join(', ')}${standby ? ` (idle warm standby: ${standby.rss.toFixed(1)} MB)` : ''}`
 }
 
 async function main(): Promise<void> {
@@ -160,7 +172,10 @@ async function main(): Promise<void> {
   const bare = launch('bare', barePort, WORKERS)
   try {
     await waitHealthy(`http://127.0.0.1:${oursPort}/health/ready`)
-    await sleep(500) // let every worker load the model
+    // Every worker serving, then the warm standby forked and loaded: none of that may overlap a timed run.
+    const end = Date.now() + 30_000
+    while (WORKERS > 1 && childPids(ours.pid as number).length <= WORKERS && Date.now() < end) await sleep(50)
+    await sleep(2000)
     await waitHealthy(`http://127.0.0.1:${barePort}/`)
     const rows: string[] = []
     for (const s of SCENARIOS) {
@@ -190,8 +205,7 @@ async function main(): Promise<void> {
       `\n${'scenario (median)'.padEnd(24)}${'ours r/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'bare r/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'r/s x'.padStart(9)}${'p99 x'.padStart(9)}${'non-2xx'.padStart(9)}`,
     )
     for (const r of rows) console.log(r)
-    const rss = rssOfChildren(ours.pid as number)
-    console.log(`\nRSS per worker after load: ${rss.map((m) => `${m.toFixed(1)} MB`).join(', ')}`)
+    console.log(`\nRSS per serving worker after load: ${rssAfterLoad(ours.pid as number)}`)
   } finally {
     await stop(ours)
     await stop(bare)

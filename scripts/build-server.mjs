@@ -5,7 +5,7 @@
  * launcher in front of it. Measurements and reasons: docs/decisions/013-fast-start.md.
  *
  *   dist/server.bundle.js (+ .map)  src/server.ts and its dependencies, except the packages below
- *   dist/server.js                  compile cache + source maps on, then the bundle; the file workers run
+ *   dist/server.js                  compile cache on, then the bundle; the file workers run
  *
  * Kept external (loaded from node_modules as usual): packages that read files next to their own modules
  * (@fastify/swagger reads its package.json, @fastify/swagger-ui serves its static folder, pino's transports
@@ -28,8 +28,10 @@ await build({
   format: 'esm',
   target: 'node20',
   external: ['@fastify/swagger', '@fastify/swagger-ui', 'pino'],
-  // Stack traces in the logs point into src/ (the launcher enables source maps). Without sourcesContent
-  // the map is a third of the size, and Node only needs the mappings.
+  // The bundle is not minified, so a logged stack trace names the function and the bundle line. The map is
+  // written for `NODE_OPTIONS=--enable-source-maps` (traces into src/); it is not loaded by default because
+  // it costs 3-9 MB RSS per process (docs/decisions/015-hot-path-and-memory.md). Without sourcesContent it is a third of
+  // the size, and Node only needs the mappings.
   sourcemap: 'linked',
   sourcesContent: false,
   define: { __IRIS_PACKAGE__: JSON.stringify({ name: pkg.name, version: pkg.version }) },
@@ -59,7 +61,6 @@ if (isMain) {
   try {
     module.enableCompileCache?.(join(tmpdir(), \`iris-node-compile-cache-\${process.getuid?.() ?? 'user'}\`))
   } catch {}
-  process.setSourceMapsEnabled(true)
 }
 const server = await import('./server.bundle.js')
 /** \`iris serve\` imports this file: the same server, its workers started through this launcher. */

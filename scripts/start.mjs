@@ -37,10 +37,15 @@ if (needsBuild()) {
 // A 4 MiB young generation keeps a serving process under 90 MB RSS (docs/decisions/013-fast-start.md). The
 // cluster primary gives it to its workers itself; through NODE_OPTIONS it also reaches a single process
 // (WORKERS=1), which cannot set it once running. An operator's own semi-space choice wins.
+// Likewise two glibc malloc arenas (docs/decisions/015-hot-path-and-memory.md), unless the operator set MALLOC_ARENA_MAX.
 const nodeOptions = process.env.NODE_OPTIONS ?? ''
-const env = nodeOptions.includes('semi-space-size')
-  ? process.env
-  : { ...process.env, NODE_OPTIONS: `${nodeOptions} --max-semi-space-size=4`.trim() }
+const env = {
+  MALLOC_ARENA_MAX: '2',
+  ...process.env,
+  ...(nodeOptions.includes('semi-space-size')
+    ? {}
+    : { NODE_OPTIONS: `${nodeOptions} --max-semi-space-size=4`.trim() }),
+}
 const child = spawn(process.execPath, [ENTRY], { stdio: 'inherit', env })
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.on(signal, () => child.kill(signal))

@@ -4,7 +4,7 @@
  * whose workers execute the same entry. Configuration errors stop start-up with a message naming the variable.
  *
  * In production dist/server.js is a small launcher written by scripts/build-server.mjs: it turns on Node's
- * compile cache and source maps, then imports this module bundled (dist/server.bundle.js) and calls
+ * compile cache, then imports this module bundled (dist/server.bundle.js) and calls
  * startServer() with its own path, so cluster workers start through the launcher too
  * (docs/decisions/013-fast-start.md). Under tsx or tsc's plain output this file is its own entry.
  */

@@ -3,7 +3,7 @@
  * Buffer, and full buffers are written asynchronously in order. Why not pino's SonicBoom: it keeps every
  * line as a JS string until the next write, so at 10k+ lines/s those strings survive young-generation GCs,
  * get copied and promoted, and the old generation (and RSS) grows; here a line is garbage the moment it is
- * encoded. Measured in docs/decisions/015-log-writer.md.
+ * encoded. Measured in docs/decisions/015-hot-path-and-memory.md.
  *
  * Lines are written when a buffer fills, every `flushMs`, at once for lines the caller marks urgent, and
  * synchronously at exit (`flushSync`). If the fd blocks (a stalled log collector), at most `maxQueued` bytes

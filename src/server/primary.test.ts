@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { WORKER_SEMI_SPACE_MB, workerExecArgv } from './primary.js'
+import { MALLOC_ARENAS, WORKER_SEMI_SPACE_MB, workerEnv, workerExecArgv } from './primary.js'
 
 describe('workerExecArgv', () => {
   it("adds a smaller young generation to the parent's flags", () => {
@@ -15,5 +15,12 @@ describe('workerExecArgv', () => {
 
   it("keeps the operator's semi-space size from NODE_OPTIONS", () => {
     expect(workerExecArgv([], '--max-old-space-size=256 --max-semi-space-size=8')).toEqual([])
+  })
+})
+
+describe('workerEnv', () => {
+  it('limits glibc malloc arenas unless the operator chose a number', () => {
+    expect(workerEnv({})).toEqual({ MALLOC_ARENA_MAX: String(MALLOC_ARENAS) })
+    expect(workerEnv({ MALLOC_ARENA_MAX: '8' })).toEqual({})
   })
 })

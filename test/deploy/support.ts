@@ -30,7 +30,7 @@ export const exists = (path: string): boolean => existsSync(repoPath(path))
 export const CONFIG_NAMES: ReadonlySet<string> = new Set(Object.keys(ConfigSchema.properties))
 
 /** Environment variables read outside src/config.ts (security options parsed where they are used). */
-export const EXTRA_ENV_NAMES: ReadonlySet<string> = new Set(['NODE_ENV'])
+export const EXTRA_ENV_NAMES: ReadonlySet<string> = new Set(['NODE_ENV', 'MALLOC_ARENA_MAX'])
 
 /** The schema default of one setting, e.g. configDefault('PORT') === 8000. */
 export function configDefault(name: string): unknown {
