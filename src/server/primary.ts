@@ -40,6 +40,16 @@ export function workerEnv(env: Record<string, string | undefined> = process.env)
 
 export const MALLOC_ARENAS = 2
 
+/**
+ * How long to wait before forking again. Workers that keep failing before their model is in back off
+ * exponentially (the first retry at once, then 1 s, 2 s... up to a minute); others are replaced at once
+ * unless more than five died in the last 10 s (then 1 s), so a crash loop cannot spin.
+ */
+export function restartDelayMs(startFailures: number, diedStarting: boolean, recentDeaths: number): number {
+  if (diedStarting && startFailures > 1) return Math.min(60_000, 1000 * 2 ** (startFailures - 2))
+  return recentDeaths > 5 ? 1000 : 0
+}
+
 export function runPrimary(config: Config, entry: string): void {
   const logger = createLogger(config.LOG_LEVEL)
   cluster.setupPrimary({ exec: entry, execArgv: workerExecArgv() })
@@ -64,12 +74,16 @@ export function runPrimary(config: Config, entry: string): void {
   // When each serving worker that is still to be replaced died: the log says how long replacing took.
   const deaths: number[] = []
   const recentDeaths: number[] = []
+  // Workers that died before loading their model, in a row: a model file broken on disk would otherwise
+  // make the primary fork a standby (or replacement) again and again, each one spending a start-up's CPU.
+  let startFailures = 0
   const alive = () =>
     Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead())
 
   cluster.on('message', (w, msg: { type?: string; address?: string }) => {
     if (stopping) return
     if (msg?.type === WORKER_LOADED) {
+      startFailures = 0
       pool.loaded(w)
       if (pool.isStandby(w)) logger.info({ pid: w.process.pid }, 'Standby worker ready')
       return
@@ -103,7 +117,8 @@ export function runPrimary(config: Config, entry: string): void {
     if (died.was === 'retired') return
     recentDeaths.push(now)
     while ((recentDeaths[0] as number) < now - 10_000) recentDeaths.shift()
-    const delay = recentDeaths.length > 5 ? 1000 : 0 // do not spin if workers keep dying
+    if (died.was === 'starting') startFailures++
+    const delay = restartDelayMs(startFailures, died.was === 'starting', recentDeaths.length)
     if (died.was === 'serving' || died.was === 'activating') deaths.push(now)
     setTimeout(() => stopping || pool.topUp(), delay)
     logger.error(

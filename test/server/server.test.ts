@@ -1,10 +1,13 @@
 /**
  * The production entry as a real process (`node dist/server.js`, 2 workers, a free port): it serves,
- * aggregates metrics across workers, replaces a killed worker, cuts off slow clients, and on SIGTERM
- * finishes every in-flight request and exits 0. A bad setting stops start-up with a message naming it.
+ * aggregates metrics across workers, replaces a killed worker (from the warm standby), cuts off slow
+ * clients, and on SIGTERM finishes every in-flight request and exits 0. A bad setting stops start-up with a
+ * message naming it; a model file broken on disk later makes standby start-ups back off, not loop.
  */
+import { readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { makeModelFiles } from '../reliability/model-files.js'
 import {
   childPids,
   ensureBuilt,
@@ -180,4 +183,34 @@ describe('node dist/server.js (2 workers)', () => {
     expect(code).toBe(1)
     expect(parsed(running.lines).some((l) => l.message === 'The model could not be loaded')).toBe(true)
   }, 30_000)
+})
+
+describe('a model file broken on disk after start-up', () => {
+  it('does not make the primary fork in a loop: standby start-ups back off, and recover once the file is fixed', async () => {
+    const files = await makeModelFiles()
+    const r = await startServer({ WORKERS: '2', MODEL_PATH: files.serving })
+    running = r
+    const { base } = r
+    await waitFor200(`${base}/health/ready`, 6)
+    const standby = await waitForLog(r, 'Standby worker ready')
+    const good = readFileSync(files.serving)
+    writeFileSync(files.serving, '{"format": "iris-forest", "trees": [') // a bad deploy, not reloaded
+    const mark = r.lines.length
+    process.kill(standby.pid as number, 'SIGKILL')
+    const deaths = () =>
+      parsed(r.lines.slice(mark)).filter((l) => l.message === 'Worker died; starting a replacement')
+    const end = Date.now() + 30_000
+    while (deaths().length < 4 && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+    expect(deaths().map((d) => [d.role, d.restart_in_ms])).toEqual([
+      ['standby', 0],
+      ['starting', 0],
+      ['starting', 1000],
+      ['starting', 2000],
+    ])
+    // The serving workers never stopped answering with the model they loaded.
+    for (let i = 0; i < 5; i++) expect((await post(base, '/predict', { input: [SETOSA] })).status).toBe(200)
+    writeFileSync(files.serving, good)
+    const back = await waitForLog(r, 'Standby worker ready', mark, 30_000)
+    expect(back.pid).not.toBe(standby.pid)
+  }, 90_000)
 })
