@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  MALLOC_ARENAS,
-  restartDelayMs,
-  WORKER_SEMI_SPACE_MB,
-  workerEnv,
-  workerExecArgv,
-} from './primary.js'
+import { MALLOC_ARENAS, restartDelayMs, WORKER_SEMI_SPACE_MB, workerEnv, workerExecArgv } from './primary.js'
 
 describe('workerExecArgv', () => {
   it("adds a smaller young generation to the parent's flags", () => {
