@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { trainingSet } from '../../test/support/training-set.js'
 import { Random } from './random.js'
 import { midpoint, Splitter, type TrainingSet } from './splitter.js'
-
-function dataset(X: number[][], y: number[]): TrainingSet {
-  const nSamples = X.length
-  const nFeatures = X[0]!.length
-  const columns = new Float32Array(nSamples * nFeatures)
-  X.forEach((row, i) => {
-    row.forEach((v, f) => {
-      columns[f * nSamples + i] = v
-    })
-  })
-  return { nSamples, nFeatures, nClasses: Math.max(...y) + 1, columns, y: Int32Array.from(y) }
-}
 
 function counts(data: TrainingSet, w: Float64Array): Float64Array {
   const c = new Float64Array(data.nClasses)
@@ -25,7 +14,7 @@ function rootSplit(
   y: number[],
   opts: { maxFeatures?: number; minLeaf?: number; w?: number[] } = {},
 ) {
-  const data = dataset(X, y)
+  const data = trainingSet(X, y)
   const w = Float64Array.from(opts.w ?? y.map(() => 1))
   const s = new Splitter(data, w, opts.maxFeatures ?? data.nFeatures, opts.minLeaf ?? 1, new Random(0))
   return { split: s.split(0, s.samples.length, 0, counts(data, w)), samples: s.samples }
@@ -90,7 +79,7 @@ describe('Splitter', () => {
 
   it('draws past constant features: with maxFeatures 1 it still finds the informative one', () => {
     for (let seed = 0; seed < 20; seed++) {
-      const data = dataset(
+      const data = trainingSet(
         [
           [7, 0],
           [7, 1],

@@ -1,21 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { trainingSet } from '../../test/support/training-set.js'
 import { LEAF } from './flat-tree.js'
 import { Random } from './random.js'
-import type { TrainingSet } from './splitter.js'
 import { applyTree, buildTree, type TreeParams } from './tree.js'
-
-function dataset(X: number[][], y: number[]): TrainingSet {
-  const nSamples = X.length
-  const nFeatures = X[0]!.length
-  const columns = new Float32Array(nSamples * nFeatures)
-  X.forEach((row, i) => {
-    row.forEach((v, f) => {
-      columns[f * nSamples + i] = v
-    })
-  })
-  return { nSamples, nFeatures, nClasses: Math.max(...y) + 1, columns, y: Int32Array.from(y) }
-}
 
 const ALL: TreeParams = {
   maxDepth: Number.POSITIVE_INFINITY,
@@ -25,7 +13,7 @@ const ALL: TreeParams = {
 }
 
 function build(X: number[][], y: number[], params: Partial<TreeParams> = {}, w?: number[]) {
-  const data = dataset(X, y)
+  const data = trainingSet(X, y)
   const weights = Float64Array.from(w ?? y.map(() => 1))
   return buildTree(data, weights, { ...ALL, maxFeatures: data.nFeatures, ...params }, new Random(1))
 }
