@@ -3,11 +3,10 @@
  * match the app's config schema, routes and the Dockerfile. `docker-compose config` (Compose v1, Debian) or
  * `docker compose config` (v2) validates the file itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { envPairs, parseDockerfile } from './dockerfile-parse.js'
 import {
-  type AppProbe,
   buildProbeApp,
   CONFIG_NAMES,
   checkEnvWithConfig,
@@ -19,6 +18,7 @@ import {
   run,
   runAsync,
   TOOLS,
+  useProbeApp,
 } from './support.js'
 
 type Service = Record<string, unknown> & {
@@ -50,13 +50,7 @@ const api = services['iris-api'] as Service
 const runtimeStage = parseDockerfile(readText('Dockerfile')).stages.at(-1)
 const workdir = runtimeStage?.instructions.find((i) => i.keyword === 'WORKDIR')?.args ?? ''
 
-let app: AppProbe
-beforeAll(async () => {
-  app = await buildProbeApp()
-})
-afterAll(async () => {
-  await app?.close()
-})
+const app = useProbeApp()
 
 describe('docker-compose.yml: the API service', () => {
   it('builds this Dockerfile and names the image', () => {

@@ -2,7 +2,7 @@
  * The Dockerfile and .dockerignore, checked against the app's real config schema, routes and start command
  * (no Docker engine here; .github/workflows/test-and-build.yml builds and runs the image for real).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   envPairs,
   execForm,
@@ -13,7 +13,6 @@ import {
   splitFlags,
 } from './dockerfile-parse.js'
 import {
-  type AppProbe,
   buildProbeApp,
   CONFIG_NAMES,
   checkEnvWithConfig,
@@ -23,6 +22,7 @@ import {
   readText,
   run,
   runAsync,
+  useProbeApp,
 } from './support.js'
 
 const dockerfile = parseDockerfile(readText('Dockerfile'))
@@ -40,13 +40,7 @@ const runtimeEnv: Record<string, string> = Object.assign(
   ...all(runtime, 'ENV').map((i) => envPairs(i.args)),
 )
 
-let app: AppProbe
-beforeAll(async () => {
-  app = await buildProbeApp()
-})
-afterAll(async () => {
-  await app?.close()
-})
+const app = useProbeApp()
 
 describe('Dockerfile stages', () => {
   it('is multi-stage and runs on a slim Node 24 image', () => {

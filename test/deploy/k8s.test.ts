@@ -8,12 +8,10 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/Horizo
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap'
 import { Service } from 'kubernetes-models/v1/Service'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { parseDockerfile } from './dockerfile-parse.js'
 import {
-  type AppProbe,
-  buildProbeApp,
   CONFIG_NAMES,
   checkEnvWithConfig,
   configDefault,
@@ -24,6 +22,7 @@ import {
   readYamlDocs,
   run,
   TOOLS,
+  useProbeApp,
 } from './support.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are free-form YAML; the schema check types them
@@ -64,13 +63,7 @@ const cpuCores = (q: string): number => (q.endsWith('m') ? Number(q.slice(0, -1)
 const portNumber = (p: string | number): number =>
   typeof p === 'number' ? p : (container.ports as Obj[]).find((cp) => cp.name === p)?.containerPort
 
-let app: AppProbe
-beforeAll(async () => {
-  app = await buildProbeApp()
-})
-afterAll(async () => {
-  await app?.close()
-})
+const app = useProbeApp()
 
 describe('deploy/k8s: schema', () => {
   const models: Record<string, new (o: Obj) => { validate(): void }> = {

