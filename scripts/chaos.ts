@@ -20,6 +20,7 @@ import autocannon from 'autocannon'
 import { loadModel } from '../src/model/service.js'
 import { allReady, send } from '../test/reliability/http-client.js'
 import { makeModelFiles } from '../test/reliability/model-files.js'
+import { childPids, parsed, servingPidsOf } from '../test/server/process.js'
 import { freePort } from '../test/support/net.js'
 
 const { values } = parseArgs({
@@ -80,36 +81,19 @@ async function stop(s: Server): Promise<void> {
   await s.exited
 }
 
-function workerPids(s: Server): number[] {
-  const out = spawnSync('pgrep', ['-P', String(s.child.pid)], { encoding: 'utf8' }).stdout
-  return out.split('\n').filter(Boolean).map(Number)
-}
-
-/** Children that serve: those the primary announced as standby do not, until it says they replaced one. */
-function servingPids(s: Server): number[] {
-  const standby = new Set<number>()
-  for (const { line } of s.events) {
-    const l = parseLine(line)
-    if (l?.message === 'Standby worker ready') standby.add(l.pid as number)
-    if (l?.message === 'Worker replaced') standby.delete(l.pid as number)
-  }
-  return workerPids(s).filter((p) => !standby.has(p))
-}
-
-function parseLine(line: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(line) as Record<string, unknown>
-  } catch {
-    return undefined
-  }
-}
+const workerPids = (s: Server): number[] => childPids(s.child.pid as number)
+const servingPids = (s: Server): number[] =>
+  servingPidsOf(
+    s.child.pid as number,
+    s.events.map((e) => e.line),
+  )
 
 /** The first event with `message` at or after index `from`, waiting up to 20 s. */
 async function nextEvent(s: Server, message: string, from: number) {
   const end = Date.now() + 20_000
   while (Date.now() < end) {
     for (const e of s.events.slice(from)) {
-      const l = parseLine(e.line)
+      const [l] = parsed([e.line])
       if (l?.message === message) return { at: e.at, line: l }
     }
     await sleep(2)

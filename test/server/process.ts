@@ -84,17 +84,20 @@ export function childPids(pid: number): number[] {
 }
 
 /**
- * The primary's children that serve (listen), from its log: a child reported as 'Standby worker ready'
- * does not serve until a 'Worker replaced' line names it.
+ * The primary's children that serve (listen), from its log lines: a child reported as 'Standby worker
+ * ready' does not serve until a 'Worker replaced' line names it.
  */
-export function servingPids(running: Running): number[] {
+export function servingPidsOf(primaryPid: number, lines: string[]): number[] {
   const standby = new Set<number>()
-  for (const l of parsed(running.lines)) {
+  for (const l of parsed(lines)) {
     if (l.message === 'Standby worker ready') standby.add(l.pid as number)
     if (l.message === 'Worker replaced') standby.delete(l.pid as number)
   }
-  return childPids(running.child.pid as number).filter((p) => !standby.has(p))
+  return childPids(primaryPid).filter((p) => !standby.has(p))
 }
+
+export const servingPids = (running: Running): number[] =>
+  servingPidsOf(running.child.pid as number, running.lines)
 
 /** A parsed log line. */
 export type LogLine = { message?: string; level?: string; [key: string]: unknown }
