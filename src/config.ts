@@ -55,6 +55,11 @@ export const ConfigSchema = Type.Object({
     description: 'Comma-separated keys for /admin/* (default: API keys)',
   }),
   ADMIN_API_KEYS_FILE: Type.String({ default: '', description: 'File of SHA-256 hex digests of admin keys' }),
+  HTTP_FAST_LANE: Type.Boolean({
+    default: true,
+    description:
+      'Answer POST /predict and /predict-proba ahead of Fastify when no API key, rate limit or CORS applies',
+  }),
   METRICS_REQUIRE_KEY: Type.Boolean({ default: false, description: 'GET /metrics needs an API key too' }),
   RATE_LIMIT_MAX: int(
     0,

@@ -10,16 +10,25 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import type { Reloader } from '../model/reload.js'
 import type { ApiContext } from './context.js'
-import { InputError, installErrorHandlers } from './errors.js'
+import { installErrorHandlers } from './errors.js'
+import { FastLane } from './fast-lane.js'
+import { createHttpServer, type HttpServerOptions } from './http-server.js'
+import { parseJsonText } from './input.js'
 import { createLogger, type Logger } from './logging.js'
 import { ApiMetrics } from './metrics/index.js'
 import type { ModelHolder } from './model-holder.js'
+import { predictEndpoints } from './predict-endpoint.js'
 import { RequestRecorder } from './recorder.js'
 import { makeGenReqId } from './request-id.js'
 import { adminRoutes, modelReloaderFor } from './routes/admin.js'
 import { registerOpenApi } from './routes/docs.js'
 import { routePlugins } from './routes/index.js'
-import { adminEnabled, securityOptionsFrom, securityPlugin } from './security/index.js'
+import {
+  adminEnabled,
+  nothingGuardsPredictions,
+  securityOptionsFrom,
+  securityPlugin,
+} from './security/index.js'
 
 export interface BuildOptions {
   /** Defaults to a pino logger on stdout at config.LOG_LEVEL (tests pass one writing to memory). */
@@ -43,9 +52,9 @@ function parseJsonBody(
 ): void {
   let parsed: unknown
   try {
-    parsed = JSON.parse(body as string)
+    parsed = parseJsonText(body as string)
   } catch (e) {
-    done(new InputError(400, `the body is not valid JSON: ${(e as Error).message}`))
+    done(e as Error)
     return
   }
   done(null, parsed)
@@ -59,20 +68,28 @@ export async function buildApp(
   const logger = options.logger ?? createLogger(config.LOG_LEVEL)
   const metrics = options.metrics ?? new ApiMetrics({ currentModel: () => models.current })
   const requestTimeout = config.REQUEST_TIMEOUT_S * 1000
-  const app = Fastify({
-    logger: false,
-    genReqId: makeGenReqId(metrics),
-    bodyLimit: config.BODY_LIMIT,
-    // While draining, keep serving requests that arrive on open connections (with Connection: close)
-    // instead of answering 503 in a shape that is not ours.
-    return503OnClosing: false,
-    requestTimeout,
+  const genReqId = makeGenReqId(metrics)
+  const serverOptions: HttpServerOptions = {
     keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_S * 1000,
+    requestTimeout,
     http: {
       headersTimeout: Math.min(config.HEADERS_TIMEOUT_S * 1000, requestTimeout),
       // Node checks request/headers timeouts on this interval (default 30 s): cut slow clients promptly.
       connectionsCheckingInterval: 1000,
     },
+  }
+  // Set below, once the security options say whether the lane may run.
+  let lane: FastLane | undefined
+  const app = Fastify({
+    logger: false,
+    genReqId,
+    bodyLimit: config.BODY_LIMIT,
+    // While draining, keep serving requests that arrive on open connections (with Connection: close)
+    // instead of answering 503 in a shape that is not ours.
+    return503OnClosing: false,
+    ...serverOptions,
+    serverFactory: (fastifyHandler) =>
+      createHttpServer(serverOptions, (req, res) => lane?.handle(req, res) === true, fastifyHandler),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const security = await securityOptionsFrom(config)
@@ -95,6 +112,19 @@ export async function buildApp(
   // Headers, API keys and rate limits first, so their hooks cover every route (src/api/security).
   await app.register(securityPlugin, security)
   await registerOpenApi(app, options.version ?? '1.0.0')
+  if (config.HTTP_FAST_LANE && nothingGuardsPredictions(security)) {
+    const fast = new FastLane({
+      endpoints: predictEndpoints(ctx),
+      genReqId,
+      headers: security.headerSets.api,
+      bodyLimit: config.BODY_LIMIT,
+    })
+    app.addHook('preClose', (done) => {
+      fast.closing = true
+      done()
+    })
+    lane = fast
+  }
   for (const plugin of routePlugins) await app.register(plugin, ctx)
   const reload = options.reload ?? modelReloaderFor(config, models).local
   await app.register(adminRoutes, { ...ctx, reload, enabled: adminEnabled(security) })

@@ -33,6 +33,8 @@ export class ModelNotReadyError extends HttpError {
 }
 
 export const INTERNAL_ERROR = 'Internal server error'
+/** The content type of every JSON answer (replies and errors). */
+export const JSON_TYPE = 'application/json; charset=utf-8'
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
 
 export interface ErrorReply {
@@ -68,17 +70,23 @@ export function toErrorReply(err: unknown, bodyLimit: number): ErrorReply {
   return { status: 500, message: INTERNAL_ERROR, internal: true }
 }
 
+/** The one error body. */
+export function errorJson(message: string): string {
+  return `{"error":${JSON.stringify(message)}}`
+}
+
+/** The `error` field of the request's log line: the public message, or for an unexpected fault its cause. */
+export function errorLogText(reply: ErrorReply, err: unknown): string {
+  return reply.internal ? `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message}` : reply.message
+}
+
 export function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
   message: string,
 ): void {
-  reply
-    .code(status)
-    .header('x-request-id', request.id)
-    .type('application/json; charset=utf-8')
-    .send(`{"error":${JSON.stringify(message)}}`)
+  reply.code(status).header('x-request-id', request.id).type(JSON_TYPE).send(errorJson(message))
 }
 
 /** Methods (other than the request's) that have a route for this path. */
@@ -96,12 +104,7 @@ export function installErrorHandlers(
     const r = toErrorReply(err, bodyLimit)
     markRecorded(request)
     sendError(request, reply, r.status, r.message)
-    recorder.done(
-      request,
-      r.status,
-      r.internal ? `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message}` : r.message,
-      r.internal ? err : undefined,
-    )
+    recorder.done(request, r.status, errorLogText(r, err), r.internal ? err : undefined)
   })
 
   app.setNotFoundHandler((request, reply) => {

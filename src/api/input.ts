@@ -16,6 +16,15 @@ export interface ParsedRows {
   nRows: number
 }
 
+/** The request body as JSON (whatever its Content-Type, as the seed's get_json(force=True)), or a 400. */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw new InputError(400, `the body is not valid JSON: ${(e as Error).message}`)
+  }
+}
+
 /** JSON type names as a client would say them. */
 export function jsonTypeOf(v: unknown): string {
   if (v === null) return 'null'

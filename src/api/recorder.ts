@@ -4,10 +4,11 @@
  * more than the work); the error and 404 handlers call it too; third-party routes (static files, Swagger UI)
  * get it from `recordOnResponse`, a hook scoped to their plugin only.
  */
+import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Logger, logRequest } from './logging.js'
 import type { ApiMetrics, HistogramChild } from './metrics/index.js'
-import { elapsedMs } from './request-id.js'
+import { elapsedSince } from './request-id.js'
 
 /** Bound to one route pattern and method; histogram children are created on first use of each status. */
 export class RouteRecorder {
@@ -20,22 +21,27 @@ export class RouteRecorder {
   ) {}
 
   done(request: FastifyRequest, status: number, error: string | null = null, err?: unknown): void {
+    this.record(request.raw, request.id, status, error, err)
+  }
+
+  /** The same for a request that did not go through Fastify (the fast lane): the raw message and its id. */
+  record(raw: IncomingMessage, id: string, status: number, error: string | null = null, err?: unknown): void {
     let child = this.byStatus.get(status)
     if (child === undefined) {
       child = this.owner.metrics.requestDuration.child(this.route, this.method, String(status))
       this.byStatus.set(status, child)
     }
-    const ms = elapsedMs(request)
+    const ms = elapsedSince(raw)
     child.observe(ms / 1000)
     this.owner.metrics.inFlight--
     logRequest(
       this.owner.logger,
       {
-        endpoint: this.route === UNMATCHED ? pathOf(request.url) : this.route,
-        method: request.method,
+        endpoint: this.route === UNMATCHED ? pathOf(raw.url ?? '') : this.route,
+        method: raw.method ?? '',
         status_code: status,
         latency_ms: Math.round(ms * 100) / 100,
-        request_id: request.id,
+        request_id: id,
         error,
       },
       err,

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { FastifyRequest } from 'fastify'
 
 /** At most 128 characters of letters, digits, dot, underscore and hyphen: safe in logs and headers. */
 const SANE_ID = /^[A-Za-z0-9._-]{1,128}$/
@@ -25,8 +24,8 @@ export function makeGenReqId(counter: { inFlight: number }): (req: IncomingMessa
 }
 
 /** Milliseconds since the request arrived (since genReqId ran). */
-export function elapsedMs(request: FastifyRequest): number {
-  const start = (request.raw as Stamped)[ARRIVAL]
+export function elapsedSince(raw: IncomingMessage): number {
+  const start = (raw as Stamped)[ARRIVAL]
   return start === undefined ? 0 : performance.now() - start
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
+import inject, { type DispatchFunc, type InjectOptions, type Response } from 'light-my-request'
 import { type App, buildApp } from '../../src/api/app.js'
 import { createLogger } from '../../src/api/logging.js'
 import { ModelHolder } from '../../src/api/model-holder.js'
@@ -72,4 +73,14 @@ export function postTo(
 ) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload)
   return t.app.inject({ method: 'POST', url, payload: body, headers })
+}
+
+/**
+ * The request through the app's HTTP server handler, as a listening server would get it (the fast lane
+ * first, then Fastify), without a port: light-my-request drives the server's 'request' listener.
+ */
+export function injectServer(app: App, options: InjectOptions): Promise<Response> {
+  const listener = app.server.listeners('request')[0] as DispatchFunc | undefined
+  if (listener === undefined) throw new Error('the app has no HTTP server request listener')
+  return inject(listener, options)
 }

@@ -10,13 +10,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { TreeShapError } from '../../ml/treeshap.js'
 import type { PredictionModel } from '../../model/types.js'
 import type { ApiContext, RoutePlugin } from '../context.js'
-import { HttpError, ModelNotReadyError } from '../errors.js'
+import { HttpError, JSON_TYPE, ModelNotReadyError } from '../errors.js'
 import { parsePredictInput } from '../input.js'
+import { argmaxRows, quotedClasses } from '../predict-endpoint.js'
 import { PredictBody, predictErrorResponses } from '../schemas.js'
 import { ExplainResponse, explainErrorResponses } from './explain-schema.js'
-import { argmaxRows, quotedClasses } from './predict.js'
-
-const JSON_TYPE = 'application/json; charset=utf-8'
 
 /** The served model offers no explain() (or its trees cannot be explained): 501, with the reason. */
 export class ExplainUnsupportedError extends HttpError {

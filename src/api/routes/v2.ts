@@ -9,7 +9,8 @@ import { createRequire } from 'node:module'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { PredictionModel } from '../../model/types.js'
 import type { ApiContext, RoutePlugin } from '../context.js'
-import { HttpError, ModelNotReadyError } from '../errors.js'
+import { HttpError, JSON_TYPE, ModelNotReadyError } from '../errors.js'
+import { argmaxRows, quotedClasses } from '../predict-endpoint.js'
 import { ErrorResponse } from '../schemas.js'
 import { inferReplyJson } from '../v2/outputs.js'
 import { parseInferRequest } from '../v2/request.js'
@@ -24,7 +25,6 @@ import {
   V2Ready,
   V2ServerMetadata,
 } from '../v2/schemas.js'
-import { argmaxRows, quotedClasses } from './predict.js'
 
 /** Injected by scripts/build-server.mjs (esbuild `define`) into the bundled production server. */
 declare const __IRIS_PACKAGE__: { name: string; version: string } | undefined
@@ -34,7 +34,6 @@ const pkg: { name: string; version: string } =
   typeof __IRIS_PACKAGE__ !== 'undefined'
     ? __IRIS_PACKAGE__
     : createRequire(import.meta.url)('../../../package.json')
-const JSON_TYPE = 'application/json; charset=utf-8'
 /** The model input's name in metadata; requests may name their tensor anything. */
 export const V2_INPUT_NAME = 'input-0'
 export const V2_PLATFORM = 'iris-forest'

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { Config } from '../../config.js'
-import { type AuthOptions, installAuth, parseKeyList, readKeyHashFile } from './auth.js'
+import { type AuthOptions, adminEnabled, installAuth, parseKeyList, readKeyHashFile } from './auth.js'
 import {
   type HeadersOptions,
   installSecurityHeaders,
@@ -37,6 +37,15 @@ export async function securityOptionsFrom(config: Config): Promise<SecurityOptio
     rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_S * 1000 },
     headerSets: await securityHeaderSets({ corsOrigins }),
   }
+}
+
+/**
+ * True when no hook of this plugin must see a prediction request: no API key of any kind, no rate limit,
+ * no CORS. Only then may the fast lane (../fast-lane.ts) answer predictions ahead of these hooks; a hook
+ * added here must be added to this test too.
+ */
+export function nothingGuardsPredictions(options: SecurityOptions): boolean {
+  return !adminEnabled(options) && options.rateLimit.max === 0 && options.corsOrigins.length === 0
 }
 
 const securityPlugin: FastifyPluginAsync<SecurityOptions> = async (app: FastifyInstance, options) => {
