@@ -4,7 +4,7 @@
  * in alternating short runs at 32 connections (wrk -t2 when on PATH, else autocannon). Prints req/s, p50/p99
  * and our/bare ratios for one-row /predict, one-row /predict-proba and 100-row /predict; then the time from
  * launch to the first 200 on /health (1 worker and 2) and the RSS of each worker after load.
- * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 3), BENCH_WORKERS (default 2).
+ * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 5), BENCH_WORKERS (default 2).
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -14,7 +14,7 @@ import autocannon from 'autocannon'
 import { freePort } from '../test/support/net.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
 const CONNECTIONS = 32
 

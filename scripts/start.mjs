@@ -34,17 +34,20 @@ if (needsBuild()) {
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 
-// A 4 MiB young generation keeps a serving process under 90 MB RSS (docs/decisions/013-fast-start.md). The
-// cluster primary gives it to its workers itself; through NODE_OPTIONS it also reaches a single process
-// (WORKERS=1), which cannot set it once running. An operator's own semi-space choice wins.
+// A 4 MiB young generation and a 256 MiB old-generation limit keep a serving process under 90 MB RSS under
+// load (docs/decisions/013-fast-start.md, 016-fast-lane.md). The cluster primary gives them to its workers
+// itself; through NODE_OPTIONS they also reach a single process (WORKERS=1), which cannot set them once
+// running. An operator's own choice of either wins.
 // Likewise two glibc malloc arenas (docs/decisions/015-hot-path-and-memory.md), unless the operator set MALLOC_ARENA_MAX.
 const nodeOptions = process.env.NODE_OPTIONS ?? ''
+const heapFlags = [
+  nodeOptions.includes('semi-space-size') ? '' : '--max-semi-space-size=4',
+  nodeOptions.includes('max-old-space-size') ? '' : '--max-old-space-size=256',
+].filter(Boolean)
 const env = {
   MALLOC_ARENA_MAX: '2',
   ...process.env,
-  ...(nodeOptions.includes('semi-space-size')
-    ? {}
-    : { NODE_OPTIONS: `${nodeOptions} --max-semi-space-size=4`.trim() }),
+  ...(heapFlags.length === 0 ? {} : { NODE_OPTIONS: [nodeOptions, ...heapFlags].join(' ').trim() }),
 }
 const child = spawn(process.execPath, [ENTRY], { stdio: 'inherit', env })
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {

@@ -1,20 +1,35 @@
 import { describe, expect, it } from 'vitest'
-import { MALLOC_ARENAS, restartDelayMs, WORKER_SEMI_SPACE_MB, workerEnv, workerExecArgv } from './primary.js'
+import {
+  MALLOC_ARENAS,
+  restartDelayMs,
+  WORKER_OLD_SPACE_MB,
+  WORKER_SEMI_SPACE_MB,
+  workerEnv,
+  workerExecArgv,
+} from './primary.js'
 
 describe('workerExecArgv', () => {
-  it("adds a smaller young generation to the parent's flags", () => {
+  it("adds a smaller young generation and an old-generation limit to the parent's flags", () => {
     expect(workerExecArgv(['--enable-source-maps'], '')).toEqual([
       '--enable-source-maps',
+      `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`,
+      `--max-old-space-size=${WORKER_OLD_SPACE_MB}`,
+    ])
+  })
+
+  it("keeps the operator's sizes from the command line, each on its own", () => {
+    expect(workerExecArgv(['--max-semi-space-size=16'], '')).toEqual([
+      '--max-semi-space-size=16',
+      `--max-old-space-size=${WORKER_OLD_SPACE_MB}`,
+    ])
+    expect(workerExecArgv(['--max-old-space-size=1024'], '')).toEqual([
+      '--max-old-space-size=1024',
       `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`,
     ])
   })
 
-  it("keeps the operator's semi-space size from the command line", () => {
-    expect(workerExecArgv(['--max-semi-space-size=16'], '')).toEqual(['--max-semi-space-size=16'])
-  })
-
-  it("keeps the operator's semi-space size from NODE_OPTIONS", () => {
-    expect(workerExecArgv([], '--max-old-space-size=256 --max-semi-space-size=8')).toEqual([])
+  it("keeps the operator's sizes from NODE_OPTIONS", () => {
+    expect(workerExecArgv([], '--max-old-space-size=512 --max-semi-space-size=8')).toEqual([])
   })
 })
 

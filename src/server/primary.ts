@@ -15,18 +15,28 @@ import { WorkerPool } from './pool.js'
 import { exitAfterFlush, WORKER_LISTEN, WORKER_LOADED, WORKER_READY } from './worker.js'
 
 /**
- * Node flags for workers: the parent's, plus a 4 MiB young-generation semi-space unless the operator chose
- * one (flags or NODE_OPTIONS). V8's default (16 MiB on 64-bit) costs ~25 MB RSS per worker that a request
- * handler allocating small, short-lived objects does not need (docs/decisions/013-fast-start.md).
+ * Node flags for workers: the parent's, plus two V8 heap settings unless the operator chose them (flags or
+ * NODE_OPTIONS):
+ * - a 4 MiB young-generation semi-space: V8's default (16 MiB on 64-bit) costs ~25 MB RSS per worker that a
+ *   request handler allocating small, short-lived objects does not need (docs/decisions/013-fast-start.md);
+ * - a 256 MiB old-generation limit: with V8's default (a share of the machine's RAM) the old generation
+ *   grew ~0.3-0.8 MB/s under load up to 100-130 MB RSS before a full collection; with a limit V8 collects
+ *   sooner and RSS stayed at 85 MB through 90 s of load, at the same req/s (docs/decisions/016-fast-lane.md).
+ *   The Iris model needs ~20 MB; a model near the limit needs a larger one (NODE_OPTIONS=--max-old-space-size=N).
  */
 export function workerExecArgv(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions = process.env.NODE_OPTIONS ?? '',
 ): string[] {
-  const chosen = [...execArgv, nodeOptions].some((a) => a.includes('semi-space-size'))
-  return chosen ? [...execArgv] : [...execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`]
+  const chosen = (flag: string) => [...execArgv, nodeOptions].some((a) => a.includes(flag))
+  return [
+    ...execArgv,
+    ...(chosen('semi-space-size') ? [] : [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`]),
+    ...(chosen('max-old-space-size') ? [] : [`--max-old-space-size=${WORKER_OLD_SPACE_MB}`]),
+  ]
 }
 
+export const WORKER_OLD_SPACE_MB = 256
 export const WORKER_SEMI_SPACE_MB = 4
 
 /**
