@@ -144,6 +144,15 @@ describe.each(['/predict', '/predict-proba'])('POST %s: the lane answers as Fast
     expect(get.laneTook).toBe(false)
   })
 
+  it('a body shorter or longer than its Content-Length: the same 400 both ways', async () => {
+    const body = JSON.stringify({ input: [SETOSA] })
+    for (const length of [body.length - 3, body.length + 3]) {
+      const { res, laneTook } = await post(url, body, { ...JSON_HEADERS, 'content-length': String(length) })
+      expect(res.statusCode).toBe(400)
+      expect(laneTook).toBe(true)
+    }
+  })
+
   it('the client id when sane, else a fresh one, echoed in the header and the log line', async () => {
     const since = requestLines(t.logs).length
     const res = await injectServer(t.app, {
