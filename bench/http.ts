@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       )
       for (let r = 0; r < ROUNDS; r++) {
         rows.push(
-          `${`  round ${r + 1}`.padEnd(24)}${fmt(o[r]?.rps ?? 0)}${fmt(o[r]?.p50 ?? 0, 2)}${fmt(o[r]?.p99 ?? 0, 2)}${fmt(b[r]?.rps ?? 0)}${fmt(b[r]?.p50 ?? 0, 2)}${fmt(b[r]?.p99 ?? 0, 2)}`,
+          `${`  round ${r + 1}`.padEnd(24)}${fmt(o[r]?.rps ?? 0)}${fmt(o[r]?.p50 ?? 0, 2)}${fmt(o[r]?.p99 ?? 0, 2)}${fmt(b[r]?.rps ?? 0)}${fmt(b[r]?.p50 ?? 0, 2)}${fmt(b[r]?.p99 ?? 0, 2)}${fmt((o[r]?.rps ?? 0) / (b[r]?.rps ?? 1), 2)}${fmt((o[r]?.p99 ?? 0) / (b[r]?.p99 ?? 1), 2)}`,
         )
       }
     }
