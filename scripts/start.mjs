@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm start`: build when dist/ is missing or older than any file in src/ (or web/, tsconfig, package.json),
- * then run exactly what the Docker image runs, `node dist/server.js` (with a smaller V8 young generation, see
- * below), forwarding SIGTERM/SIGINT/SIGHUP and
+ * then run exactly what the Docker image runs, `node dist/server.js` (with the workers' memory
+ * settings, see below), forwarding SIGTERM/SIGINT/SIGHUP and
  * exiting with its code.
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -34,19 +34,15 @@ if (needsBuild()) {
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 
-// A 4 MiB young generation and a 256 MiB old-generation limit keep a serving process under 90 MB RSS under
-// load (docs/decisions/013-fast-start.md, 016-fast-lane.md). The cluster primary gives them to its workers
-// itself; through NODE_OPTIONS they also reach a single process (WORKERS=1), which cannot set them once
-// running. An operator's own choice of either wins.
-// Likewise two glibc malloc arenas (docs/decisions/015-hot-path-and-memory.md), unless the operator set MALLOC_ARENA_MAX.
+// The workers' memory settings (src/server/memory-settings.ts): the cluster primary gives them to its
+// workers itself; through NODE_OPTIONS and the environment they also reach a single process (WORKERS=1),
+// which cannot set V8's heap sizes once running. An operator's own choices win.
+const { workerEnv, workerExecArgv } = await import('../dist/server/memory-settings.js')
 const nodeOptions = process.env.NODE_OPTIONS ?? ''
-const heapFlags = [
-  nodeOptions.includes('semi-space-size') ? '' : '--max-semi-space-size=4',
-  nodeOptions.includes('max-old-space-size') ? '' : '--max-old-space-size=256',
-].filter(Boolean)
+const heapFlags = workerExecArgv([], nodeOptions)
 const env = {
-  MALLOC_ARENA_MAX: '2',
   ...process.env,
+  ...workerEnv(process.env),
   ...(heapFlags.length === 0 ? {} : { NODE_OPTIONS: [nodeOptions, ...heapFlags].join(' ').trim() }),
 }
 const child = spawn(process.execPath, [ENTRY], { stdio: 'inherit', env })

@@ -88,7 +88,7 @@ export async function buildApp(
     // While draining, keep serving requests that arrive on open connections (with Connection: close)
     // instead of answering 503 in a shape that is not ours.
     return503OnClosing: false,
-    ...serverOptions,
+    // Our server (timeouts included) instead of Fastify's, so the fast lane sees each request first.
     serverFactory: (fastifyHandler) =>
       createHttpServer(serverOptions, (req, res) => lane?.handle(req, res) === true, fastifyHandler),
   }).withTypeProvider<TypeBoxTypeProvider>()
