@@ -1,9 +1,9 @@
 /**
  * Logs in the seed's format: one JSON line per request on stdout,
  *   {"level":"INFO","timestamp":"...","request_metrics":{endpoint,method,status_code,latency_ms,request_id,error},"message":"Request completed"}
- * 4xx/5xx at error level (as the seed). Measured per request (docs/decisions/003-request-logging.md): pino's
+ * 4xx/5xx at error level (as the seed). Measured per request (docs/decisions/011-request-logging.md): pino's
  * default async destination hands every line to the libuv thread pool (~75 us CPU per request); a sync write
- * is a syscall per line; a 4 KiB buffer flushed when full or every LOG_FLUSH_MS is cheapest. The request line
+ * is a syscall per line; a 64 KiB buffer flushed when full or every LOG_FLUSH_MS is cheapest. The request line
  * itself is written by hand (pino's object serialisation cost more than the prediction); other logs use pino.
  */
 import pino, { type DestinationStream, type Logger } from 'pino'

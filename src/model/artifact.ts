@@ -50,7 +50,7 @@ export function modelVersionOf(bytes: string | Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 12)
 }
 
-/** `models/x.json` -> `models/x_metadata.json`. */
+/** `models/<name>.json` -> `models/<name>_metadata.json`. */
 export function metadataPathFor(modelPath: string): string {
   return modelPath.replace(/(\.json)?$/, '_metadata.json')
 }

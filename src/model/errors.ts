@@ -1,6 +1,6 @@
 /**
  * Errors of the model layer. A ModelLoadError always names the file and the single fault found,
- * e.g. "models/x.json: trees[3].feature[12] = 7 is out of range (n_features = 4)".
+ * e.g. "models/<name>.json: trees[3].feature[12] = 7 is out of range (n_features = 4)".
  */
 export class ModelLoadError extends Error {
   override readonly name = 'ModelLoadError'

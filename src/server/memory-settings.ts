@@ -10,7 +10,7 @@
  *   request handler allocating small, short-lived objects does not need (docs/decisions/013-fast-start.md);
  * - a 256 MiB old-generation limit: with V8's default (a share of the machine's RAM) the old generation
  *   grew ~0.3-0.8 MB/s under load up to 100-130 MB RSS before a full collection; with a limit V8 collects
- *   sooner and RSS stayed at 85 MB through 90 s of load, at the same req/s (docs/decisions/016-fast-lane.md).
+ *   sooner and RSS stayed at 85 MB through 90 s of load, at the same req/s (docs/decisions/017-worker-old-generation-limit.md).
  *   The Iris model needs ~20 MB; a model near the limit needs a larger one (NODE_OPTIONS=--max-old-space-size=N).
  */
 export function workerExecArgv(
