@@ -9,7 +9,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadModel } from '../src/model/service.js'
+import { loadModel } from '../src/model/load-model.js'
 import {
   EXPORTER,
   FIXTURE,

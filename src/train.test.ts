@@ -3,7 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../test/support/model.js'
-import { loadModel } from './model/service.js'
+import { loadModel } from './model/load-model.js'
 import { crossValidate, TRAIN_DEFAULTS, type TrainResult, train } from './train.js'
 
 const COMMITTED = 'models/iris_model.json'

@@ -11,7 +11,8 @@ import {
   stratifiedTrainTestSplit,
 } from './ml/index.js'
 import { type SavedModel, saveModel } from './model/artifact.js'
-import { serviceSource } from './model/source.js'
+import { summariseTrainingData } from './model/training-summary.js'
+import { serviceSource } from './model/service-source.js'
 
 /** Everything `iris train` takes; the CLI fills the defaults (see TRAIN_DEFAULTS). */
 export interface TrainOptions {
@@ -138,6 +139,8 @@ export async function train(options: TrainOptions, now: () => Date = () => new D
       },
       data_sha256: dataset.sha256,
       created_at: now().toISOString(),
+      // What the web page builds its inputs, examples and scatter plot from (src/model/training-summary.ts).
+      training_summary: summariseTrainingData(X, y, dataset.featureNames, labels),
     },
   )
   return {

@@ -1,6 +1,6 @@
 /**
- * buildApp(config, models): the Fastify app, without a port (tests use app.inject; src/server.ts listens).
- * Performance choices, each measured (docs/decisions/002-http-hot-path.md): no Fastify request logging (we
+ * buildApp(config, models): the Fastify app, without a port (tests use app.inject; src/server/worker.ts listens).
+ * Performance choices, each measured (docs/decisions/010-http-hot-path.md): no Fastify request logging (we
  * write one line per request ourselves), request id + arrival time in genReqId, no onRequest/onResponse
  * hooks on hot routes, JSON.parse registered for application/json with '*' as the fallback (the seed
  * parsed every body as JSON), hand-written input validation and replies. Plain JSON predictions go through a
@@ -9,7 +9,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
-import type { Reloader } from '../model/reload.js'
+import type { ModelSlot } from '../model/model-slot.js'
+import { modelReloaderFor, type Reloader } from '../model/reload.js'
 import type { ApiContext } from './context.js'
 import { installErrorHandlers } from './errors.js'
 import { FastLane } from './fast-lane.js'
@@ -17,11 +18,10 @@ import { createHttpServer, type HttpServerOptions } from './http-server.js'
 import { parseJsonText } from './input.js'
 import { createLogger, type Logger } from './logging.js'
 import { ApiMetrics } from './metrics/index.js'
-import type { ModelHolder } from './model-holder.js'
 import { predictEndpoints } from './predict-endpoint.js'
 import { RequestRecorder } from './recorder.js'
 import { makeGenReqId } from './request-id.js'
-import { adminRoutes, modelReloaderFor } from './routes/admin.js'
+import { adminRoutes } from './routes/admin.js'
 import { registerOpenApi } from './routes/docs.js'
 import { routePlugins } from './routes/index.js'
 import {
@@ -36,11 +36,11 @@ export interface BuildOptions {
   logger?: Logger
   /** Defaults to a fresh registry with Node default metrics. */
   metrics?: ApiMetrics
-  /** GET /metrics text; defaults to this process's registry (src/server.ts passes the cluster aggregate). */
+  /** GET /metrics text; defaults to this process's registry (src/server/worker.ts passes the cluster aggregate). */
   metricsText?: () => Promise<string>
   /** API version shown in the OpenAPI document. */
   version?: string
-  /** POST /admin/reload; defaults to reloading in this process (src/server.ts passes the cluster relay). */
+  /** POST /admin/reload; defaults to reloading in this process (src/server/worker.ts passes the cluster relay). */
   reload?: Reloader
 }
 
@@ -61,11 +61,7 @@ function parseJsonBody(
   done(null, parsed)
 }
 
-export async function buildApp(
-  config: Config,
-  models: ModelHolder,
-  options: BuildOptions = {},
-): Promise<App> {
+export async function buildApp(config: Config, models: ModelSlot, options: BuildOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL)
   const metrics = options.metrics ?? new ApiMetrics({ currentModel: () => models.current })
   const requestTimeout = config.REQUEST_TIMEOUT_S * 1000

@@ -4,15 +4,15 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Config } from '../config.js'
+import type { ModelSlot } from '../model/model-slot.js'
 import type { Logger } from './logging.js'
 import type { ApiMetrics } from './metrics/index.js'
-import type { ModelHolder } from './model-holder.js'
 import type { RequestRecorder } from './recorder.js'
 import type { SecurityHeaderSets } from './security/index.js'
 
 export interface ApiContext {
   readonly config: Config
-  readonly models: ModelHolder
+  readonly models: ModelSlot
   readonly metrics: ApiMetrics
   readonly recorder: RequestRecorder
   readonly logger: Logger

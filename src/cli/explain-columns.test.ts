@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { savedSmallModel, tempDir } from '../../test/support/model.js'
-import { type LoadedModel, loadModel } from '../model/service.js'
+import { type ForestModel, loadModel } from '../model/load-model.js'
 import type { CliIo } from './io.js'
 import { main } from './main.js'
 
@@ -18,7 +18,7 @@ async function run(argv: string[], stdin: string): Promise<{ code: number; stdou
 
 let dir: string
 let modelPath: string
-let model: LoadedModel
+let model: ForestModel
 beforeAll(async () => {
   dir = await tempDir('iris-cli-explain-')
   modelPath = (await savedSmallModel(dir, 'small')).modelPath

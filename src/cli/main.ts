@@ -1,7 +1,7 @@
 import { CsvError } from '../data/errors.js'
 import { InvalidHyperParameterError, MlError } from '../ml/index.js'
 import { ModelLoadError, ModelSaveError } from '../model/errors.js'
-import { serviceSource } from '../model/source.js'
+import { serviceSource } from '../model/service-source.js'
 import type { CliIo } from './io.js'
 import { predictCommand } from './predict-command.js'
 import { trainCommand } from './train-command.js'

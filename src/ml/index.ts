@@ -20,8 +20,8 @@ export {
   confusionMatrix,
   labelsOf,
 } from './metrics.js'
+export { stratifiedKFold, stratifiedTrainTestSplit, type TrainTest } from './model-selection.js'
 export type { MaxFeatures, RandomForestOptions, ResolvedOptions } from './params.js'
 export { argmaxRow, compileForest, type ForestPredictor } from './predictor.js'
 export { Random } from './random.js'
-export { stratifiedKFold, stratifiedTrainTestSplit, type TrainTest } from './split.js'
 export { type Rows, rowsToMatrix } from './validate.js'

@@ -6,6 +6,7 @@
  */
 import { realpathSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { loadModel } from './load-model.js'
 import type { PredictionModel } from './types.js'
 
 export type ModelLoader = (path: string) => Promise<PredictionModel> | PredictionModel
@@ -21,10 +22,10 @@ export class ModelPathError extends Error {
 }
 
 /**
- * Where the served model lives (the API's ModelHolder satisfies this): requests read `current` once and
- * use that model for the whole request; `swap` replaces it in one assignment.
+ * What the reloader needs of the served model's slot (./model-slot.ts's ModelSlot, or a test's stand-in):
+ * requests read `current` once and use that model for the whole request; `swap` replaces it in one assignment.
  */
-export interface ModelSlot {
+export interface SwappableSlot {
   readonly current: PredictionModel | null
   swap(next: PredictionModel): unknown
 }
@@ -139,7 +140,7 @@ export class ModelReloader {
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(
-    readonly slot: ModelSlot,
+    readonly slot: SwappableSlot,
     readonly load: ModelLoader,
     readonly modelsDir: string,
     /** The serving file, absolute. */
@@ -186,4 +187,17 @@ export class ModelReloader {
       )
     }
   }
+}
+
+/** The in-process reloader for the served slot, from the settings (what a single process and each worker use). */
+export function modelReloaderFor(
+  settings: { readonly MODELS_DIR: string; readonly MODEL_PATH: string },
+  slot: SwappableSlot,
+): ModelReloader {
+  return new ModelReloader(
+    slot,
+    loadModel,
+    modelsDirOf(settings.MODELS_DIR, settings.MODEL_PATH),
+    resolve(settings.MODEL_PATH),
+  )
 }

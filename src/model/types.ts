@@ -1,7 +1,7 @@
 import type { ForestExplanation } from '../ml/treeshap.js'
 
 /**
- * What the API and CLI need from a loaded model. Implemented by model/service.ts.
+ * What the API and CLI need from a loaded model. Implemented by ForestModel (model/load-model.ts).
  * Rows are passed row-major in one Float64Array (nRows * nFeatures) so the hot path copies once.
  */
 export interface ModelMetadata {

@@ -9,10 +9,10 @@ import { resolve } from 'node:path'
 import { createLogger } from '../api/logging.js'
 import type { Config } from '../config.js'
 import { modelsDirOf } from '../model/reload.js'
-import { installPrimaryReload } from '../model/reload-cluster.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
 import { workerEnv, workerExecArgv } from './memory-settings.js'
 import { WorkerPool } from './pool.js'
+import { installPrimaryReload } from './reload-cluster.js'
 import { exitAfterFlush, WORKER_LISTEN, WORKER_LOADED, WORKER_READY } from './worker.js'
 
 /**

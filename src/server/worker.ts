@@ -7,11 +7,11 @@ import cluster from 'node:cluster'
 import { buildApp } from '../api/app.js'
 import { createLogger, type Logger } from '../api/logging.js'
 import { ApiMetrics } from '../api/metrics/index.js'
-import { ModelHolder } from '../api/model-holder.js'
-import { modelReloaderFor } from '../api/routes/admin.js'
 import type { Config } from '../config.js'
-import { installStandaloneReload, installWorkerReload } from '../model/reload-cluster.js'
+import { ModelSlot } from '../model/model-slot.js'
+import { modelReloaderFor } from '../model/reload.js'
 import { workerMetricsSource } from './cluster-metrics.js'
+import { installStandaloneReload, installWorkerReload } from './reload-cluster.js'
 
 /** Worker -> primary: the model is loaded; waiting for WORKER_LISTEN (src/server/pool.ts decides when). */
 export const WORKER_LOADED = 'iris:worker-loaded'
@@ -51,7 +51,7 @@ export async function runWorker(config: Config): Promise<void> {
   process.on('uncaughtException', crash('Uncaught exception'))
   process.on('unhandledRejection', crash('Unhandled rejection'))
 
-  const models = new ModelHolder()
+  const models = new ModelSlot()
   const metrics = new ApiMetrics({ currentModel: () => models.current })
   // Model reloads (POST /admin/reload, SIGHUP): relayed through the primary in a cluster, else in-process.
   const reloader = modelReloaderFor(config, models)

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ModelHolder } from '../../src/api/model-holder.js'
+import { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import { buildTestApp, requestLines, SETOSA, type TestApp } from './helper.js'
 
@@ -383,9 +383,9 @@ describe('static UI', () => {
   })
 })
 
-describe('ModelHolder', () => {
+describe('ModelSlot', () => {
   it('swaps atomically and tells listeners', () => {
-    const h = new ModelHolder()
+    const h = new ModelSlot()
     const seen: unknown[] = []
     h.onSwap((m) => seen.push(m))
     const m = t.models.current

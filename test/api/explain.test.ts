@@ -4,8 +4,8 @@
  * OpenAPI, and the 501 for models that cannot explain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ModelHolder } from '../../src/api/model-holder.js'
 import { TreeShapError } from '../../src/ml/treeshap.js'
+import type { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import { buildTestApp, postTo, requestLines, SETOSA, type TestApp, VERSICOLOR, VIRGINICA } from './helper.js'
 
@@ -188,7 +188,7 @@ describe('POST /explain when the model cannot explain', () => {
   it('501 for a model without explain(), 501 naming the reason for unexplainable trees, 503 without model', async () => {
     const base = model
     const { explain: _omit, ...rest } = base as PredictionModel & Record<string, unknown>
-    const holder = t.models as ModelHolder
+    const holder = t.models as ModelSlot
     try {
       holder.swap({
         ...rest,

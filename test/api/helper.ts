@@ -8,9 +8,9 @@ import { rm } from 'node:fs/promises'
 import inject, { type DispatchFunc, type InjectOptions, type Response } from 'light-my-request'
 import { type App, buildApp } from '../../src/api/app.js'
 import { createLogger } from '../../src/api/logging.js'
-import { ModelHolder } from '../../src/api/model-holder.js'
 import { type Config, loadConfig } from '../../src/config.js'
-import { loadModel } from '../../src/model/service.js'
+import { loadModel } from '../../src/model/load-model.js'
+import { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import { savedSmallModel, tempDir } from '../support/model.js'
 
@@ -35,7 +35,7 @@ export function testModel(): Promise<PredictionModel> {
 
 export interface TestApp {
   app: App
-  models: ModelHolder
+  models: ModelSlot
   config: Config
   /** Every log line written so far, parsed. */
   logs: Record<string, unknown>[]
@@ -46,7 +46,7 @@ export async function buildTestApp(
   opts: { withModel?: boolean } = {},
 ): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', WEB_ROOT: 'test/api/fixtures/web', ...env })
-  const models = new ModelHolder(opts.withModel === false ? null : await testModel())
+  const models = new ModelSlot(opts.withModel === false ? null : await testModel())
   const logs: Record<string, unknown>[] = []
   const logger = createLogger(config.LOG_LEVEL, { write: (line: string) => void logs.push(JSON.parse(line)) })
   const app = await buildApp(config, models, { logger })

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, it } from 'vitest'
 import { parseAllDocuments, parse as parseYaml } from 'yaml'
 import { ApiMetrics } from '../../src/api/metrics/index.js'
-import { ModelHolder } from '../../src/api/model-holder.js'
 import { ConfigSchema, loadConfig } from '../../src/config.js'
+import { ModelSlot } from '../../src/model/model-slot.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const IN_CI = /^(1|true)$/i.test(process.env.CI ?? '')
@@ -81,7 +81,7 @@ export function useProbeApp(): AppProbe {
 export async function buildProbeApp(): Promise<AppProbe> {
   const { buildApp } = await import('../../src/api/app.js')
   const config = loadConfig({ LOG_LEVEL: 'silent', WORKERS: '1' })
-  const models = new ModelHolder(null)
+  const models = new ModelSlot(null)
   const metrics = new ApiMetrics({ defaultMetrics: false, currentModel: () => models.current })
   const app = await buildApp(config, models, { metrics })
   await app.ready()

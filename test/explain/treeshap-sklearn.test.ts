@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LoadedModel, loadModel } from '../../src/model/service.js'
+import { type ForestModel, loadModel } from '../../src/model/load-model.js'
 import {
   EXPORTER,
   FIXTURE,
@@ -64,7 +64,7 @@ describe.skipIf(SKIP_SKLEARN)('TreeSHAP on scikit-learn forests', () => {
   it.each(MODELS)(
     '%s: brute force on %i rows, local accuracy on up to %i',
     async (name, bruteRows, localRows) => {
-      const model: LoadedModel = await loadModel(join(dir, `${name}.export.json`))
+      const model: ForestModel = await loadModel(join(dir, `${name}.export.json`))
       const nRows = Math.min(localRows, nRowsOf.get(name)!)
       const rows = float64s(await readFile(join(dir, `${name}.rows.f64`)))
       const { nFeatures: m, nClasses: k } = model

@@ -7,7 +7,7 @@
 import { copyFileSync, renameSync } from 'node:fs'
 import { Agent } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadModel } from '../../src/model/service.js'
+import { loadModel } from '../../src/model/load-model.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import {
   childPids,

@@ -2,8 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/api/app.js'
 import { createLogger } from '../../src/api/logging.js'
-import { ModelHolder } from '../../src/api/model-holder.js'
 import { loadConfig } from '../../src/config.js'
+import { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import { testModel } from '../api/helper.js'
 import { LEAK } from './fuzz-harness.js'
@@ -45,7 +45,7 @@ describe('forced server errors', () => {
   it.each(failures)('%s: a generic 500, the cause only in the log', async (_name, fail) => {
     const lines: string[] = []
     const config = loadConfig({ LOG_LEVEL: 'info', WEB_ROOT: 'none' })
-    const holder = new ModelHolder(brokenModel(await testModel(), fail))
+    const holder = new ModelSlot(brokenModel(await testModel(), fail))
     app = await buildApp(config, holder, {
       logger: createLogger('info', { write: (l: string) => void lines.push(l) }),
     })
@@ -72,7 +72,7 @@ describe('forced server errors', () => {
 describe('ordinary refusals', () => {
   it('never show internals either', async () => {
     const config = loadConfig({ LOG_LEVEL: 'silent', WEB_ROOT: 'none', ADMIN_API_KEYS: 'a' })
-    app = await buildApp(config, new ModelHolder(await testModel()), { logger: createLogger('silent') })
+    app = await buildApp(config, new ModelSlot(await testModel()), { logger: createLogger('silent') })
     const requests = [
       { method: 'GET', url: '/nope/../../etc/passwd' },
       { method: 'DELETE', url: '/predict' },

@@ -31,7 +31,7 @@ function fakeModel(version: string, classes = ['a', 'b'], features = ['x', 'y'])
   }
 }
 
-/** A slot like the API's ModelHolder, recording swaps. */
+/** A slot like the API's ModelSlot, recording swaps. */
 function slot(initial: PredictionModel) {
   const swaps: string[] = []
   const s = {

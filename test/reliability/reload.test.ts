@@ -8,9 +8,9 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/api/app.js'
 import { createLogger } from '../../src/api/logging.js'
-import { ModelHolder } from '../../src/api/model-holder.js'
 import { loadConfig } from '../../src/config.js'
-import { loadModel } from '../../src/model/service.js'
+import { loadModel } from '../../src/model/load-model.js'
+import { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import { LEAK } from './fuzz-harness.js'
 import { type ModelFiles, makeModelFiles } from './model-files.js'
@@ -18,7 +18,7 @@ import { type ModelFiles, makeModelFiles } from './model-files.js'
 const KEY = 'reload-test-admin-key'
 let files: ModelFiles
 let app: Awaited<ReturnType<typeof buildApp>>
-let holder: ModelHolder
+let holder: ModelSlot
 const auth = { 'x-api-key': KEY }
 
 beforeAll(async () => {
@@ -29,7 +29,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     WEB_ROOT: 'none',
   })
-  holder = new ModelHolder(await loadModel(files.serving))
+  holder = new ModelSlot(await loadModel(files.serving))
   app = await buildApp(config, holder, { logger: createLogger('silent') })
   await app.ready()
 })

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LoadedModel, loadModel } from '../../src/model/service.js'
+import { type ForestModel, loadModel } from '../../src/model/load-model.js'
 import {
   EXPORTER,
   FIXTURE,
@@ -87,7 +87,7 @@ describe.skipIf(SKIP_SKLEARN)('scikit-learn parity', () => {
 
   it.each(MODELS)('%s: same probabilities (<= 1e-12) and labels as scikit-learn', async (name) => {
     const spec = specs.get(name)!
-    const model: LoadedModel = await loadModel(join(dir, 'exported', `${name}.json`))
+    const model: ForestModel = await loadModel(join(dir, 'exported', `${name}.json`))
     expect(model.modelType).toBe(spec.model_type)
     expect(model.forest.trees.length).toBe(spec.n_estimators)
     expect([...model.classes]).toEqual(spec.classes)

@@ -3,20 +3,10 @@
  * Body (optional): {"path": "<file inside MODELS_DIR>"}; without it the serving file is re-read.
  * Auth is the security plugin's (admin keys, else API keys); with no key configured at all the route
  * answers 403, so a model can never be swapped by an anonymous caller. Registered by app.ts with the
- * ApiContext plus the Reloader (in-process, or the cluster relay in a worker: src/model/reload-cluster.ts).
+ * ApiContext plus the Reloader (in-process, or the cluster relay in a worker: src/server/reload-cluster.ts).
  */
-import { resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '../../config.js'
-import {
-  ModelPathError,
-  ModelReloadError,
-  ModelReloader,
-  type ModelSlot,
-  modelsDirOf,
-  type Reloader,
-} from '../../model/reload.js'
-import { loadModel } from '../../model/service.js'
+import { ModelPathError, ModelReloadError, type Reloader } from '../../model/reload.js'
 import type { ApiContext } from '../context.js'
 import { HttpError } from '../errors.js'
 import { ErrorResponse } from '../schemas.js'
@@ -51,16 +41,6 @@ const reloadSchema = {
     422: ErrorResponse,
   },
 } as const
-
-/** The in-process ModelReloader for the served slot (what a single process and the workers use). */
-export function modelReloaderFor(config: Config, models: ModelSlot): ModelReloader {
-  return new ModelReloader(
-    models,
-    loadModel,
-    modelsDirOf(config.MODELS_DIR, config.MODEL_PATH),
-    resolve(config.MODEL_PATH),
-  )
-}
 
 /** The body is checked by hand: it is optional, and any other shape is a 400 naming the fault. */
 export function requestedPath(body: unknown): string | undefined {

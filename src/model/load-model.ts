@@ -5,10 +5,11 @@ import { loadArtifact, modelNameOf } from './artifact.js'
 import type { ModelMetadata, PredictionModel } from './types.js'
 
 /**
- * A validated, compiled model. Immutable once built (frozen object, frozen metadata), so a server can
+ * A PredictionModel (./types.ts, the one interface the API and CLI use) backed by a compiled random forest
+ * read from a file, with the forest and paths for tools that need them. Immutable once built (frozen object, frozen metadata), so a server can
  * hold one and swap it for another on reload without readers ever seeing a mix of the two.
  */
-export interface LoadedModel extends PredictionModel {
+export interface ForestModel extends PredictionModel {
   readonly modelType: string
   readonly source: string
   readonly modelPath: string
@@ -23,7 +24,7 @@ export interface LoadedModel extends PredictionModel {
 }
 
 /** Loads, validates and compiles a model file (and its `_metadata.json` if present). Throws ModelLoadError. */
-export async function loadModel(modelPath: string): Promise<LoadedModel> {
+export async function loadModel(modelPath: string): Promise<ForestModel> {
   const artifact = await loadArtifact(modelPath)
   const { model } = artifact
   const { forest } = model
@@ -60,7 +61,7 @@ export async function loadModel(modelPath: string): Promise<LoadedModel> {
     return explainRows(rows, nRows)
   }
 
-  const loaded: LoadedModel = {
+  const loaded: ForestModel = {
     name: modelNameOf(modelPath),
     version: artifact.modelVersion,
     modelType: model.modelType,

@@ -19,7 +19,7 @@ import {
   type Reloader,
   type ReloadReport,
   resolveModelPath,
-} from './reload.js'
+} from '../model/reload.js'
 
 export interface ReloadLog {
   info(obj: object, msg: string): void

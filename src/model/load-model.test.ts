@@ -4,10 +4,10 @@ import { savedSmallModel, smallIrisModel, tempDir } from '../../test/support/mod
 import { loadLabelledCsv } from '../data/load.js'
 import { compileForest, FeatureCountError, LengthMismatchError, NonFiniteInputError } from '../ml/index.js'
 import { ModelLoadError } from './errors.js'
-import { type LoadedModel, loadModel } from './service.js'
+import { type ForestModel, loadModel } from './load-model.js'
 
 let dir: string
-let model: LoadedModel
+let model: ForestModel
 let X: number[][]
 let y: string[]
 

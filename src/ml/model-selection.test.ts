@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidHyperParameterError } from './errors.js'
+import { approximateMode, stratifiedKFold, stratifiedTrainTestSplit } from './model-selection.js'
 import { Random } from './random.js'
-import { approximateMode, stratifiedKFold, stratifiedTrainTestSplit } from './split.js'
 
 // 150 labels like Iris (50 each), and an unbalanced set (60/30/10), shuffled.
 const iris = new Random(1).shuffle(
