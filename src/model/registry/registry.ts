@@ -194,7 +194,12 @@ export class Registry {
   }
 
   /** Points `alias` at `version` (a valid version; for stable/candidate one with stable's features and classes). */
-  setAlias(name: string, alias: string, version: string, reason: string | null = null): Promise<AliasesDoc> {
+  async setAlias(
+    name: string,
+    alias: string,
+    version: string,
+    reason: string | null = null,
+  ): Promise<AliasesDoc> {
     if (!ALIAS_PATTERN.test(alias))
       throw new RegistryError(
         'invalid',
@@ -212,7 +217,7 @@ export class Registry {
     })
   }
 
-  removeAlias(name: string, alias: string, reason: string | null = null): Promise<AliasesDoc> {
+  async removeAlias(name: string, alias: string, reason: string | null = null): Promise<AliasesDoc> {
     if (alias === STABLE)
       throw new RegistryError('invalid', 'the stable alias cannot be removed (promote or roll back instead)')
     const dir = this.nameDir(name)
@@ -229,7 +234,11 @@ export class Registry {
   }
 
   /** `version` (default: the candidate) becomes stable; the old stable is remembered for `rollback`. */
-  promote(name: string, version: string | null = null, reason: string | null = null): Promise<AliasesDoc> {
+  async promote(
+    name: string,
+    version: string | null = null,
+    reason: string | null = null,
+  ): Promise<AliasesDoc> {
     const dir = this.nameDir(name)
     return editAliases(dir, async (doc) => {
       const target = version ?? doc.aliases[CANDIDATE]
@@ -253,7 +262,7 @@ export class Registry {
    * Ends a running rollout (removes the candidate alias; the candidate gets no more traffic); with none running,
    * `stable` returns to the previous stable version, so promote then rollback restores the old one.
    */
-  rollback(name: string, reason: string | null = null): Promise<AliasesDoc> {
+  async rollback(name: string, reason: string | null = null): Promise<AliasesDoc> {
     const dir = this.nameDir(name)
     return editAliases(dir, async (doc) => {
       const candidate = doc.aliases[CANDIDATE]
