@@ -1,0 +1,10 @@
+/** Statistics for drift and model comparison, pure TypeScript, each tested against scipy's values. */
+export { type ChiSquaredResult, chiSquaredGoodnessOfFit } from './chi-squared.js'
+export { chiSquaredSf, gammaQ, logGamma } from './gamma.js'
+export { kolmogorovSf } from './kolmogorov.js'
+export { KS_MAX_EXACT_N, type KsResult, ks2samp, ks2sampSorted } from './ks.js'
+export { binomialHalfCdf, mcnemarExact } from './mcnemar.js'
+export { binShares, DECILE_LEVELS, decileEdges, PSI_EPSILON, psi, psiFromShares } from './psi.js'
+export { quantileSorted, quantilesSorted } from './quantile.js'
+export { countAtMost, countBelow, type Sample, sortedCopy } from './sample.js'
+export { type Interval, wilsonInterval, Z_95 } from './wilson.js'
