@@ -1,3 +1,4 @@
+import { basename, join } from 'node:path'
 import { type LoadedDataset, loadLabelledCsv } from './data/load.js'
 import {
   accuracy,
@@ -11,8 +12,10 @@ import {
   stratifiedTrainTestSplit,
 } from './ml/index.js'
 import { type SavedModel, saveModel } from './model/artifact.js'
-import { summariseTrainingData } from './model/training-summary.js'
+import { buildReferenceProfile } from './model/reference-profile.js'
+import { type AddedVersion, Registry } from './model/registry/index.js'
 import { serviceSource } from './model/service-source.js'
+import { summariseTrainingData } from './model/training-summary.js'
 
 /** Everything `iris train` takes; the CLI fills the defaults (see TRAIN_DEFAULTS). */
 export interface TrainOptions {
@@ -30,6 +33,8 @@ export interface TrainOptions {
   cv: number | null
   out: string
   name: string
+  /** Registry root: add the model as the next version of `name` there instead of writing to `out`. */
+  registry: string | null
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = {
@@ -45,6 +50,7 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   cv: 5,
   out: 'models',
   name: 'iris_model',
+  registry: null,
 }
 
 export interface CvResult {
@@ -64,6 +70,8 @@ export interface TrainResult {
   importances: [string, number][]
   cv: CvResult | null
   saved: SavedModel
+  /** The version added when `registry` was given. */
+  registered: AddedVersion | null
 }
 
 /** data -> stratified split -> fit -> evaluate (+ k-fold CV) -> the two model files. */
@@ -105,44 +113,46 @@ export async function train(options: TrainOptions, now: () => Date = () => new D
     random_state: options.seed,
   }
   const source = serviceSource()
-  const saved = await saveModel(
-    options.out,
-    options.name,
-    {
-      modelType: 'RandomForestClassifier',
-      source,
-      featureNames: dataset.featureNames,
-      classes: labels,
-      hyperparameters,
-      forest: clf.forest,
-    },
-    {
-      model_type: 'RandomForestClassifier',
-      n_estimators: options.trees,
-      feature_names: dataset.featureNames,
-      target_names: labels,
-      metrics: report,
-      feature_importance: Object.fromEntries(
-        dataset.featureNames.map((n, f) => [n, clf.featureImportances[f]!]),
-      ),
-      train_samples: split.train.length,
-      test_samples: split.test.length,
-      hyperparameters,
-      seed: options.seed,
-      cv_accuracy: cv,
-      confusion_matrix: { labels, matrix: confusionMatrix(yTest, yPred, labels) },
-      training: {
-        data: options.data,
-        target: dataset.targetName,
-        test_size: options.testSize,
-        cv_folds: options.cv,
+  const save = (dir: string) =>
+    saveModel(
+      dir,
+      options.name,
+      {
+        modelType: 'RandomForestClassifier',
+        source,
+        featureNames: dataset.featureNames,
+        classes: labels,
+        hyperparameters,
+        forest: clf.forest,
       },
-      data_sha256: dataset.sha256,
-      created_at: now().toISOString(),
-      // What the web page builds its inputs, examples and scatter plot from (src/model/training-summary.ts).
-      training_summary: summariseTrainingData(X, y, dataset.featureNames, labels),
-    },
-  )
+      {
+        model_type: 'RandomForestClassifier',
+        n_estimators: options.trees,
+        feature_names: dataset.featureNames,
+        target_names: labels,
+        metrics: report,
+        feature_importance: Object.fromEntries(
+          dataset.featureNames.map((n, f) => [n, clf.featureImportances[f]!]),
+        ),
+        train_samples: split.train.length,
+        test_samples: split.test.length,
+        hyperparameters,
+        seed: options.seed,
+        cv_accuracy: cv,
+        confusion_matrix: { labels, matrix: confusionMatrix(yTest, yPred, labels) },
+        training: {
+          data: options.data,
+          target: dataset.targetName,
+          test_size: options.testSize,
+          cv_folds: options.cv,
+        },
+        data_sha256: dataset.sha256,
+        created_at: now().toISOString(),
+        // What the web page builds its inputs, examples and scatter plot from (src/model/training-summary.ts).
+        training_summary: summariseTrainingData(X, y, dataset.featureNames, labels),
+      },
+    )
+  const { saved, registered } = await saveOrRegister(options, save)
   return {
     dataset,
     trainSamples: split.train.length,
@@ -153,6 +163,28 @@ export async function train(options: TrainOptions, now: () => Date = () => new D
     importances,
     cv,
     saved,
+    registered,
+  }
+}
+
+/** Writes the files to `out`, or into a temp folder that the registry renames to the next version. */
+async function saveOrRegister(
+  options: TrainOptions,
+  save: (dir: string) => Promise<SavedModel>,
+): Promise<{ saved: SavedModel; registered: AddedVersion | null }> {
+  if (options.registry === null) return { saved: await save(options.out), registered: null }
+  let inTemp: SavedModel | undefined
+  const registered = await new Registry(options.registry).addVersion(options.name, async (dir) => {
+    inTemp = await save(dir)
+  })
+  const saved = inTemp as SavedModel
+  return {
+    saved: {
+      ...saved,
+      modelPath: registered.modelPath,
+      metadataPath: join(registered.dir, basename(saved.metadataPath)),
+    },
+    registered,
   }
 }
 

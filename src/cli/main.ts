@@ -1,8 +1,10 @@
 import { CsvError } from '../data/errors.js'
 import { InvalidHyperParameterError, MlError } from '../ml/index.js'
 import { ModelLoadError, ModelSaveError } from '../model/errors.js'
+import { RegistryError } from '../model/registry/errors.js'
 import { serviceSource } from '../model/service-source.js'
 import type { CliIo } from './io.js'
+import { modelsCommand } from './models-command.js'
 import { predictCommand } from './predict-command.js'
 import { trainCommand } from './train-command.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js'
@@ -13,6 +15,7 @@ Commands:
   train     fit a RandomForest on a labelled CSV and write the model files
   predict   predict rows of a CSV with a model file, CSV to stdout
   serve     start the HTTP API (configured by environment variables)
+  models    the model registry: list versions, show, promote, rollback, alias
 
 Run "iris <command> --help" for a command's flags. Exit codes: 0 ok, 1 failed, 2 bad command line.`
 
@@ -44,7 +47,12 @@ const serve: Runner = async (args, io) => {
   return EXIT_OK
 }
 
-const COMMANDS: Record<string, Runner> = { train: trainCommand, predict: predictCommand, serve }
+const COMMANDS: Record<string, Runner> = {
+  train: trainCommand,
+  predict: predictCommand,
+  serve,
+  models: modelsCommand,
+}
 
 /** Runs one CLI invocation and returns its exit code; every expected error is printed, not thrown. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -59,7 +67,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT_OK
     }
     const run = COMMANDS[command]
-    if (!run) throw new UsageError(`unknown command "${command}" (expected train, predict or serve)`)
+    if (!run) throw new UsageError(`unknown command "${command}" (expected train, predict, serve or models)`)
     return await run(args, io)
   } catch (err) {
     if (err instanceof UsageError) {
@@ -76,6 +84,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       err instanceof CsvError ||
       err instanceof ModelLoadError ||
       err instanceof ModelSaveError ||
+      err instanceof RegistryError ||
       err instanceof MlError
     ) {
       io.err(`iris ${command}: ${err.message}\n`)

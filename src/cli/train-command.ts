@@ -15,7 +15,7 @@ import {
   formatCv,
   formatImportances,
 } from './report-format.js'
-import { EXIT_OK } from './usage-error.js'
+import { EXIT_OK, UsageError } from './usage-error.js'
 
 const d = TRAIN_DEFAULTS
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -56,8 +56,13 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   out: { value: '<dir>', description: 'output directory', default: d.out },
   name: {
     value: '<name>',
-    description: 'writes <out>/<name>.json and <out>/<name>_metadata.json',
+    description: 'writes <out>/<name>.json and <out>/<name>_metadata.json (with --registry: the model name)',
     default: d.name,
+  },
+  registry: {
+    value: '<dir>',
+    description:
+      'add the model as the next version of --name in this registry (e.g. models) and print its number, instead of writing to --out',
   },
 }
 
@@ -94,7 +99,15 @@ export function parseTrainArgs(args: string[]): TrainOptions | 'help' {
     cv,
     out: v.out ?? d.out,
     name: v.name === undefined ? d.name : nameFlag(v.name),
+    registry: registryFlag(v.registry, v.out),
   }
+}
+
+function registryFlag(registry: string | undefined, out: string | undefined): string | null {
+  if (registry === undefined) return null
+  if (registry.trim() === '') throw new UsageError('--registry needs a folder')
+  if (out !== undefined) throw new UsageError('give --out or --registry, not both')
+  return registry
 }
 
 export async function trainCommand(args: string[], io: CliIo): Promise<number> {
@@ -131,6 +144,11 @@ export async function trainCommand(args: string[], io: CliIo): Promise<number> {
     '',
     `Wrote ${r.saved.modelPath} (model_version ${r.saved.modelVersion}) and ${r.saved.metadataPath} in ${(ms / 1000).toFixed(2)} s`,
   )
+  if (r.registered) {
+    const aliases =
+      r.registered.aliases.length > 0 ? ` (${r.registered.aliases.join(', ')})` : ' (no alias yet)'
+    lines.push(`Registered version ${r.registered.version} of "${options.name}"${aliases}`)
+  }
   io.out(`${lines.join('\n')}\n`)
   return EXIT_OK
 }
