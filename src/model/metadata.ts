@@ -1,5 +1,7 @@
 import { impurityImportances } from './importance.js'
 import { describe, Fault, isObject, type JsonObject, parseJson } from './json-checks.js'
+import { summariseSplits } from './training-summary.js'
+import { checkTrainingSummary } from './training-summary-check.js'
 import type { ModelMetadata } from './types.js'
 import type { ValidatedModel } from './validate.js'
 
@@ -26,6 +28,8 @@ export function deriveMetadata(model: ValidatedModel, modelVersion: string): Mod
     format_version: model.formatVersion,
     model_version: modelVersion,
     source: model.source,
+    // No training data with the model: the page's input ranges come from where its trees split.
+    training_summary: summariseSplits(model.forest, model.featureNames, model.classes),
   }
 }
 
@@ -82,6 +86,7 @@ export function validateMetadataText(
   }
   sameList(raw, 'feature_names', model.featureNames, 'the model feature_names')
   sameList(raw, 'target_names', model.classes, 'the model classes')
+  if ('training_summary' in raw) checkTrainingSummary(raw.training_summary, model.featureNames, model.classes)
   if ('model_version' in raw && raw.model_version !== modelVersion) {
     throw new Fault(
       `model_version ${describe(raw.model_version)} does not match the model file (its SHA-256 starts ${modelVersion}): ` +

@@ -74,7 +74,12 @@ function readRow(line: number, cells: readonly string[], expected: number, given
   return { line, cells, values, problem: null, given }
 }
 
-export function parseBatch(text: string, featureNames: readonly string[]): ParsedBatch {
+/** `labelNames`: extra names of a label column (the model's training target, e.g. "cultivar"). */
+export function parseBatch(
+  text: string,
+  featureNames: readonly string[],
+  labelNames: readonly string[] = [],
+): ParsedBatch {
   const lines = text.split(/\r\n|\n|\r/)
   const firstIndex = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'))
   if (firstIndex < 0) return { header: null, rows: [] }
@@ -89,7 +94,8 @@ export function parseBatch(text: string, featureNames: readonly string[]): Parse
     const wanted = featureNames.map(normalise)
     const found = wanted.map((w) => names.indexOf(w))
     if (found.every((i) => i >= 0)) featureColumns = found
-    labelColumn = names.findIndex((n) => LABEL_NAMES.has(n))
+    const extra = new Set(labelNames.map(normalise))
+    labelColumn = names.findIndex((n) => LABEL_NAMES.has(n) || extra.has(n))
   }
 
   const rows: BatchRow[] = []

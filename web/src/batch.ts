@@ -2,7 +2,7 @@ import { type ApiClient, ApiError, isAbort } from './api.js'
 import { parseBatch } from './batch-csv.js'
 import { type BatchResult, resultsToCsv, runBatch } from './batch-run.js'
 import { byId, el } from './dom.js'
-import { FEATURES } from './features.js'
+import { featureLabel } from './feature-labels.js'
 import { formatPercent, speciesClass } from './format.js'
 import type { Notices } from './notices.js'
 
@@ -18,9 +18,17 @@ export interface BatchPanelOptions {
   notices: Notices
   featureNames: () => readonly string[]
   classes: () => readonly string[]
+  /** The training CSV's label column (e.g. "cultivar"): compared with the prediction when present. */
+  labelColumn?: () => string | null
 }
 
-export function createBatchPanel({ api, notices, featureNames, classes }: BatchPanelOptions): void {
+export function createBatchPanel({
+  api,
+  notices,
+  featureNames,
+  classes,
+  labelColumn,
+}: BatchPanelOptions): void {
   const input = byId<HTMLTextAreaElement>('batch-input')
   const file = byId<HTMLInputElement>('batch-file')
   const runButton = byId<HTMLButtonElement>('batch-run')
@@ -32,9 +40,10 @@ export function createBatchPanel({ api, notices, featureNames, classes }: BatchP
   let controller: AbortController | null = null
 
   async function run() {
-    const parsed = parseBatch(input.value, featureNames())
+    const label = labelColumn?.() ?? null
+    const parsed = parseBatch(input.value, featureNames(), label === null ? [] : [label])
     if (parsed.rows.length === 0) {
-      summary.textContent = 'Paste at least one row of four measurements, or upload a CSV file.'
+      summary.textContent = `Paste at least one row of ${featureNames().length} values, or upload a CSV file.`
       return
     }
     if (parsed.rows.length > MAX_ROWS) {
@@ -76,13 +85,13 @@ export function createBatchPanel({ api, notices, featureNames, classes }: BatchP
       'tr',
       {},
       el('th', { scope: 'col' }, 'Line'),
-      ...FEATURES.map((f) => el('th', { scope: 'col' }, f.label)),
+      ...featureNames().map((f) => el('th', { scope: 'col' }, featureLabel(f))),
       hasGiven ? el('th', { scope: 'col' }, 'Given') : null,
       el('th', { scope: 'col' }, 'Prediction'),
       ...names.map((n) => el('th', { scope: 'col' }, `P(${n})`)),
     )
     const body = results.map((r) => {
-      const cells = FEATURES.map((_, i) => el('td', { class: 'num' }, r.row.cells[i] ?? ''))
+      const cells = featureNames().map((_, i) => el('td', { class: 'num' }, r.row.cells[i] ?? ''))
       const given = hasGiven ? el('td', {}, r.row.given ?? '') : null
       if (r.error !== null) {
         return el(

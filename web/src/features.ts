@@ -1,4 +1,5 @@
-// The four measurements, in the model's feature order, with the seed's slider defaults (app.py).
+// The Iris measurements, in the model's feature order, with the seed's slider defaults (app.py). A model
+// with exactly these features gets the seed's page; any other model's inputs come from inputs.ts.
 
 export interface FeatureSpec {
   /** Column name in data/iris.csv and in the model's feature_names. */
@@ -10,12 +11,14 @@ export interface FeatureSpec {
   readonly initial: number
 }
 
-export const FEATURES: readonly FeatureSpec[] = [
+export const IRIS_FEATURES: readonly FeatureSpec[] = [
   { column: 'sepal_length_cm', label: 'Sepal length (cm)', short: 'sepal length', initial: 5.1 },
   { column: 'sepal_width_cm', label: 'Sepal width (cm)', short: 'sepal width', initial: 3.5 },
   { column: 'petal_length_cm', label: 'Petal length (cm)', short: 'petal length', initial: 1.4 },
   { column: 'petal_width_cm', label: 'Petal width (cm)', short: 'petal width', initial: 0.2 },
 ]
+/** @deprecated the Iris features only; use the served model's (GET /model) through inputs.ts. */
+export const FEATURES = IRIS_FEATURES
 
 export const SLIDER_MIN = 0
 export const SLIDER_MAX = 10

@@ -5,8 +5,8 @@ export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`
 }
 
-/** Slider values are tenths; show them without float noise (1.4000000000000001 -> "1.4"). */
-export function formatCm(value: number): string {
+/** An input value without float noise (1.4000000000000001 -> "1.4"; 1065 -> "1065"). */
+export function formatValue(value: number): string {
   return String(Math.round(value * 1000) / 1000)
 }
 
@@ -21,7 +21,7 @@ export function formatDate(iso: string): string {
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
 
-/** CSS class that gives a species its colour and marker shape, by its index in the class list. */
+/** CSS class that gives a class its colour and marker shape, by its index in the class list. */
 export function speciesClass(index: number): string {
   return `sp-${index >= 0 ? index % 3 : 'x'}`
 }

@@ -1,56 +1,43 @@
 import raw from '../../data/iris.csv?raw'
 import './styles.css'
 import { ApiError, createApiClient } from './api.js'
-import { createBatchPanel } from './batch.js'
 import { byId, el } from './dom.js'
-import { DEFAULT_CLASSES, FEATURES } from './features.js'
-import { parseTrainingCsv, typicalFlowers } from './iris-data.js'
+import { parseTrainingCsv } from './iris-data.js'
 import { renderModelCard, setupModelCardToggle } from './model-card.js'
 import { type ModelInfo, readModelInfo } from './model-info.js'
 import { createNotices } from './notices.js'
-import { createPredictionPanel } from './prediction.js'
-import { createScatter } from './scatter.js'
-import { renderExamples, renderSliders } from './sliders.js'
-import { createFlowerStore } from './state.js'
-import { createWhyPanel } from './why.js'
+import { buildPage } from './page.js'
+import { buildPageModel } from './page-model.js'
+import { wordingFor } from './wording.js'
 
-// Wires the panels together. Each panel lives in its own module and shares only the flower store, the API
-// client and the notices; a new panel (e.g. the "Why?" panel in <section id="why">) is one more create call.
+// Reads the served model (GET /model), then builds the page for it (page.ts): Iris gets the seed's page,
+// any other model its own inputs, classes and plot. If the model cannot be read, the page says so and
+// "Try again" builds it once it can. The bundled Iris CSV is the fallback data of an Iris model that
+// came without a training summary.
 
-const training = parseTrainingCsv(raw)
-const store = createFlowerStore(FEATURES.map((f) => f.initial))
+const irisData = parseTrainingCsv(raw)
 const api = createApiClient()
 const notices = createNotices(byId('notices'))
+const cardBody = byId('model-card-body')
 
 let model: ModelInfo | null = null
-const classes = () => model?.classes ?? (training.species.length ? training.species : DEFAULT_CLASSES)
-const featureNames = () => model?.features ?? FEATURES.map((f) => f.column)
-
-renderSliders(byId('sliders'), store)
-renderExamples(byId('examples'), store, typicalFlowers(training))
-const prediction = createPredictionPanel({ store, api, notices, classes })
-createScatter(training, store)
-createBatchPanel({ api, notices, featureNames, classes })
-createWhyPanel({
-  store,
-  api,
-  classes,
-  featureNames,
-  labelOf: (f) => FEATURES.find((s) => s.column === f)?.label ?? f,
-})
-
-const cardBody = byId('model-card-body')
+let page: ReturnType<typeof buildPage> | null = null
+let testThings = 'test flowers'
 
 async function loadModel(): Promise<boolean> {
   try {
     model = readModelInfo(await api.model())
     notices.clear('model')
-    renderModelCard(cardBody, model)
+    renderModelCard(cardBody, model, testThings)
     return true
   } catch (err) {
     const text = err instanceof ApiError ? err.message : `Could not read the model: ${String(err)}`
     notices.error('model', text, { label: 'Try again', run: () => void start() })
     cardBody.replaceChildren(el('p', { class: 'inline-error' }, text))
+    if (!page)
+      byId('sliders').replaceChildren(
+        el('p', { class: 'muted' }, 'The inputs appear once the model can be read.'),
+      )
     return false
   }
 }
@@ -60,7 +47,15 @@ setupModelCardToggle(() => {
 })
 
 async function start() {
-  if ((await loadModel()) && byId<HTMLInputElement>('live-toggle').checked) await prediction.predictProba()
+  if (!(await loadModel()) || !model) return
+  if (!page) {
+    const pageModel = buildPageModel(model, irisData)
+    const words = wordingFor(pageModel)
+    testThings = words.testThings
+    renderModelCard(cardBody, model, testThings)
+    page = buildPage(pageModel, words, api, notices)
+  }
+  if (byId<HTMLInputElement>('live-toggle').checked) await page.prediction.predictProba()
 }
 
 void start()

@@ -1,20 +1,17 @@
 import { renderBars } from './bars.js'
 import { byId, el } from './dom.js'
-import { FEATURES } from './features.js'
+import { featureLabel } from './feature-labels.js'
 import { formatDate, formatDecimal, formatPercent } from './format.js'
 import type { ModelInfo } from './model-info.js'
 
 // The model card: what was trained, when, and how well (GET /model). A disclosure button opens it.
 
-function featureLabel(name: string): string {
-  return FEATURES.find((f) => f.column === name)?.label ?? name
-}
-
 function fact(term: string, value: Node | string | null): HTMLElement[] {
   return [el('dt', {}, term), el('dd', {}, value ?? 'not recorded')]
 }
 
-export function renderModelCard(body: HTMLElement, info: ModelInfo): void {
+/** `testThings` names the hold-out rows ("test flowers" for Iris, "test rows" otherwise). */
+export function renderModelCard(body: HTMLElement, info: ModelInfo, testThings = 'test flowers'): void {
   const created = info.createdAt ? el('time', { datetime: info.createdAt }, formatDate(info.createdAt)) : null
   const accuracy = el(
     'p',
@@ -25,7 +22,9 @@ export function renderModelCard(body: HTMLElement, info: ModelInfo): void {
       { class: 'accuracy-value' },
       info.accuracy === null ? 'not recorded' : formatPercent(info.accuracy),
     ),
-    info.testSamples !== null ? el('span', { class: 'muted' }, ` on ${info.testSamples} test flowers`) : null,
+    info.testSamples !== null
+      ? el('span', { class: 'muted' }, ` on ${info.testSamples} ${testThings}`)
+      : null,
   )
   const cv = info.cv
     ? el(
@@ -64,7 +63,7 @@ export function renderModelCard(body: HTMLElement, info: ModelInfo): void {
         el(
           'table',
           { class: 'report' },
-          el('caption', {}, 'Per-class report on the test flowers'),
+          el('caption', {}, `Per-class report on the ${testThings}`),
           el(
             'thead',
             {},

@@ -1,3 +1,5 @@
+import { readSummary, type SummaryInfo } from './summary-info.js'
+
 // GET /model -> the facts the page needs, read defensively: the metadata fields may sit at the top level
 // or under `metadata`, and older models may lack some of them (shown as "not recorded", never invented).
 
@@ -10,6 +12,8 @@ export interface ClassReport {
 }
 
 export interface ModelInfo {
+  /** The served model's name (its file name), e.g. "iris_model". */
+  name: string | null
   classes: string[] | null
   features: string[] | null
   modelType: string | null
@@ -24,6 +28,10 @@ export interface ModelInfo {
   report: ClassReport[]
   importances: { name: string; value: number }[]
   dataSha256: string | null
+  /** The label column of the training CSV (e.g. "species"), when recorded. */
+  target: string | null
+  /** What the page builds its inputs from (null when absent or not matching the model). */
+  summary: SummaryInfo | null
 }
 
 type Obj = Record<string, unknown>
@@ -78,9 +86,12 @@ export function readModelInfo(body: unknown): ModelInfo {
         }
       : null
 
+  const features = strings(get('features', 'feature_names'))
+  const training = get('training')
   return {
+    name: str(top.name),
     classes,
-    features: strings(get('features', 'feature_names')),
+    features,
     modelType: str(get('model_type')),
     version: str(get('model_version', 'version')),
     createdAt: str(get('created_at')),
@@ -93,5 +104,7 @@ export function readModelInfo(body: unknown): ModelInfo {
     report,
     importances,
     dataSha256: str(get('data_sha256')),
+    target: isObj(training) ? str(training.target) : null,
+    summary: features && classes ? readSummary(get('training_summary'), features, classes) : null,
   }
 }

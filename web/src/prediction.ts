@@ -8,7 +8,8 @@ import type { ChangeSource, FlowerStore } from './state.js'
 // The seed's two outputs: "Predict species" (POST /predict) and "Predict with confidence"
 // (POST /predict-proba, shown as bars). The confidence answer also follows the sliders live: moves are
 // debounced, an older request is aborted when a newer one starts, and a sequence number drops any answer
-// that is not the latest, so the bars always describe the flower on screen.
+// that is not the latest, so the bars always describe the flower on screen. While live updates are on, the
+// live answer fills the "Predicted species" box too, so it never asks to press a button beside a shown result.
 
 const LIVE_DEBOUNCE_MS = 200
 const NOTICE_KEY = 'predict'
@@ -81,9 +82,18 @@ export function createPredictionPanel({ store, api, notices, classes }: Predicti
       if (seq !== probaSeq) return
       renderConfidence(reply.prediction[0] ?? '', reply.probabilities[0] ?? [])
       confidenceResult.classList.remove('stale')
+      if (liveToggle.checked) {
+        // The same model's answer for the same input: the class box follows it while live.
+        speciesController?.abort()
+        speciesSeq++
+        speciesResult.removeAttribute('aria-busy')
+        speciesOutput.textContent = reply.prediction[0] ?? ''
+        speciesResult.classList.remove('stale')
+      }
       clearError()
     } catch (err) {
       if (isAbort(err) || seq !== probaSeq) return
+      if (speciesOutput.textContent !== '') speciesResult.classList.add('stale')
       showError(err)
     } finally {
       if (seq === probaSeq) confidenceResult.removeAttribute('aria-busy')
@@ -109,7 +119,8 @@ export function createPredictionPanel({ store, api, notices, classes }: Predicti
   }
 
   function onFlowerChange(_flower: readonly number[], source: ChangeSource) {
-    if (speciesOutput.textContent !== '') speciesResult.classList.add('stale')
+    // While live, the answer follows within the debounce; only a manual page marks the box as outdated.
+    if (speciesOutput.textContent !== '' && !liveToggle.checked) speciesResult.classList.add('stale')
     if (source === 'example') {
       void predictProba()
       return

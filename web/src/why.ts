@@ -21,9 +21,13 @@ export interface WhyPanelOptions {
   featureNames: () => readonly string[]
   /** Human label of a feature name. */
   labelOf: (feature: string) => string
+  /** What the training data is made of, for the summary sentence ("training flowers", "training rows"). */
+  trainingThings?: string
 }
 
-export function createWhyPanel({ store, api, classes, featureNames, labelOf }: WhyPanelOptions) {
+export function createWhyPanel(options: WhyPanelOptions) {
+  const { store, api, classes, featureNames, labelOf } = options
+  const trainingThings = options.trainingThings ?? 'training flowers'
   const section = byId('why')
   const body = byId('why-body')
   const liveToggle = document.getElementById('live-toggle') as HTMLInputElement | null
@@ -43,8 +47,8 @@ export function createWhyPanel({ store, api, classes, featureNames, labelOf }: W
     summary.replaceChildren(
       'The model predicts ',
       el('strong', {}, view.species),
-      ` with ${formatPercent(view.probability)}. Over the training flowers it says ${view.species} `,
-      `${formatPercent(view.base)} of the time on average; these measurements move it up or down:`,
+      ` with ${formatPercent(view.probability)}. Over the ${trainingThings} it says ${view.species} `,
+      `${formatPercent(view.base)} of the time on average; ${trainingThings === 'training flowers' ? 'these measurements' : 'these inputs'} move it up or down:`,
     )
     list.replaceChildren(
       ...view.items.map((item) => bar(item.label, item.fraction, item.text, tone, view.species)),
