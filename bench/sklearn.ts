@@ -126,6 +126,13 @@ try {
   console.log(
     `  rows/s at ${batch} rows (CPU time): scikit-learn ${rate(timing.batch_cpu_ms)}, ours ${rate(oursBatch.cpu)}`,
   )
+  const { kind, buildMs, fallbacks } = model.predictor
+  console.log(
+    `  predictor chosen at load: ${kind} (built in ${buildMs.toFixed(1)} ms${fallbacks.length ? `; passed over: ${fallbacks.join('; ')}` : ''})`,
+  )
+  console.log(
+    `  ours / scikit-learn at ${batch} rows: ${(oursBatch.wall / timing.batch_ms).toFixed(3)}x wall, ${(oursBatch.cpu / timing.batch_cpu_ms).toFixed(3)}x CPU [<= 0.15x]`,
+  )
   console.log(
     `  same answers: max |ours - scikit-learn| = ${maxDiff} over ${want.length.toLocaleString('en-US')} probabilities`,
   )

@@ -1,5 +1,6 @@
 import type { Forest } from '../ml/flat-tree.js'
-import { compileForest, FeatureCountError, LengthMismatchError, NonFiniteInputError } from '../ml/index.js'
+import { FeatureCountError, LengthMismatchError, NonFiniteInputError } from '../ml/index.js'
+import { choosePredictor, type PredictorChoice } from '../ml/compiled-predictor.js'
 import { explainerOnDemand, type ForestExplanation } from '../ml/treeshap.js'
 import { loadArtifact, modelNameOf } from './artifact.js'
 import type { ModelMetadata, PredictionModel } from './types.js'
@@ -17,6 +18,8 @@ export interface ForestModel extends PredictionModel {
   readonly metadataPath: string | null
   /** The trees as flat typed arrays (for explainers); treat as read-only. */
   readonly forest: Forest
+  /** Which predictor was compiled at load (wasm, generated-js or the walker), its build time, fallbacks. */
+  readonly predictor: PredictorChoice
   /** Exact TreeSHAP per row and class; always present on a loaded forest. */
   explain(rows: Float64Array, nRows: number): ForestExplanation
   /** Labels for nested rows (validated): a convenience over predictIndices. */
@@ -28,7 +31,7 @@ export async function loadModel(modelPath: string): Promise<ForestModel> {
   const artifact = await loadArtifact(modelPath)
   const { model } = artifact
   const { forest } = model
-  const predictor = compileForest(forest)
+  const predictor = choosePredictor(forest)
   const nFeatures = forest.nFeatures
   const classes = Object.freeze([...model.classes])
 
@@ -74,6 +77,7 @@ export async function loadModel(modelPath: string): Promise<ForestModel> {
     nClasses: forest.nClasses,
     metadata: deepFreeze(artifact.metadata) as ModelMetadata,
     forest,
+    predictor: predictor.choice,
     predictProba,
     predictIndices,
     explain,
