@@ -7,11 +7,13 @@
  * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 5), BENCH_WORKERS (default 2).
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import { freePort } from '../test/support/net.js'
+import { ensureBuilt } from '../dev/harness/build.js'
+import { freePort } from '../dev/harness/free-port.js'
+import { childPids, type Running, startServer, waitFor200 } from '../dev/harness/server-process.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -49,23 +51,13 @@ interface Result {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function waitHealthy(url: string, timeoutMs = 30_000): Promise<number> {
-  const start = performance.now()
-  while (performance.now() - start < timeoutMs) {
-    try {
-      const r = await fetch(url)
-      await r.arrayBuffer()
-      if (r.status === 200) return performance.now() - start
-    } catch {}
-    await sleep(5)
-  }
-  throw new Error(`${url} not healthy after ${timeoutMs} ms`)
+/** Our production entry through the server harness, its log to /dev/null. */
+function launchOurs(workers: number, env: Record<string, string> = {}): Promise<Running> {
+  return startServer({ WORKERS: String(workers), ...env }, { stdout: 'ignore', stderr: 'inherit' })
 }
 
-function launch(kind: 'ours' | 'bare', port: number, workers: number): ChildProcess {
+function launchBare(port: number, workers: number): ChildProcess {
   const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: String(workers) }
-  if (kind === 'ours')
-    return spawn(process.execPath, ['dist/server.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
   const file = join(tmpdir(), 'iris-bench-bare-server.mjs')
   writeFileSync(file, BARE_SERVER)
   return spawn(process.execPath, [file], { env, stdio: ['ignore', 'ignore', 'inherit'] })
@@ -138,11 +130,6 @@ const median = (xs: number[]) => {
 }
 const fmt = (n: number, d = 0) => n.toFixed(d).padStart(9)
 
-function childPids(pid: number): number[] {
-  const out = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout
-  return out.split('\n').filter(Boolean).map(Number)
-}
-
 /** RSS (MB) and CPU time (clock ticks) of a process. */
 function usage(pid: number): { rss: number; cpu: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -162,21 +149,22 @@ function rssAfterLoad(pid: number): string {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync('dist/server.js')) throw new Error('dist/server.js is missing: run `npm run build` first')
+  ensureBuilt()
   console.log(
     `bench:http  ${WORKERS} workers, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s alternating runs, load generator: ${hasWrk ? 'wrk -t2' : 'autocannon'}`,
   )
-  const oursPort = await freePort()
+  const ours = await launchOurs(WORKERS)
+  const oursPort = ours.port
   const barePort = await freePort()
-  const ours = launch('ours', oursPort, WORKERS)
-  const bare = launch('bare', barePort, WORKERS)
+  const bare = launchBare(barePort, WORKERS)
   try {
-    await waitHealthy(`http://127.0.0.1:${oursPort}/health/ready`)
+    await waitFor200(`${ours.base}/health/ready`, 1, 30_000, ours)
     // Every worker serving, then the warm standby forked and loaded: none of that may overlap a timed run.
     const end = Date.now() + 30_000
-    while (WORKERS > 1 && childPids(ours.pid as number).length <= WORKERS && Date.now() < end) await sleep(50)
+    while (WORKERS > 1 && childPids(ours.child.pid as number).length <= WORKERS && Date.now() < end)
+      await sleep(50)
     await sleep(2000)
-    await waitHealthy(`http://127.0.0.1:${barePort}/`)
+    await waitFor200(`http://127.0.0.1:${barePort}/`)
     const rows: string[] = []
     for (const s of SCENARIOS) {
       const o: Result[] = []
@@ -205,19 +193,18 @@ async function main(): Promise<void> {
       `\n${'scenario (median)'.padEnd(24)}${'ours r/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'bare r/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'r/s x'.padStart(9)}${'p99 x'.padStart(9)}${'non-2xx'.padStart(9)}`,
     )
     for (const r of rows) console.log(r)
-    console.log(`\nRSS per serving worker after load: ${rssAfterLoad(ours.pid as number)}`)
+    console.log(`\nRSS per serving worker after load: ${rssAfterLoad(ours.child.pid as number)}`)
   } finally {
-    await stop(ours)
+    await ours.stop()
     await stop(bare)
   }
 
   for (const workers of [1, 2]) {
     const times: number[] = []
     for (let i = 0; i < 3; i++) {
-      const port = await freePort()
-      const child = launch('ours', port, workers)
-      times.push(await waitHealthy(`http://127.0.0.1:${port}/health`))
-      await stop(child)
+      const child = await launchOurs(workers)
+      times.push(await waitFor200(`${child.base}/health`, 1, 30_000, child))
+      await child.stop()
     }
     console.log(
       `start-up to first 200 on /health, WORKERS=${workers}: ${times.map((t) => `${t.toFixed(0)} ms`).join(', ')} (median ${median(times).toFixed(0)} ms)`,

@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { saveModel } from '../../src/model/artifact.js'
-import { metadataFor, smallIrisModel, tempDir } from '../support/model.js'
+import { metadataFor, smallIrisModel, tempDir } from './small-model.js'
 
 export interface ModelFiles {
   dir: string

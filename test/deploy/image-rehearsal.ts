@@ -15,7 +15,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { freePort } from '../support/net.js'
+import { freePort } from '../../dev/harness/free-port.js'
 import { envPairs, execForm, isIgnored, parseDockerfile, splitFlags } from './dockerfile-parse.js'
 import { ROOT, readText } from './support.js'
 

@@ -7,6 +7,8 @@
 import { copyFileSync, renameSync } from 'node:fs'
 import { Agent } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { allReady, send, versionsSeen } from '../../dev/harness/http-client.js'
+import { type ModelFiles, makeModelFiles } from '../../dev/harness/model-files.js'
 import { loadModel } from '../../src/model/load-model.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import {
@@ -18,8 +20,6 @@ import {
   startServer,
   waitForLog,
 } from '../server/process.js'
-import { allReady, send, versionsSeen } from './http-client.js'
-import { type ModelFiles, makeModelFiles } from './model-files.js'
 
 const KEY = 'cluster-reload-admin-key'
 const admin = { 'x-api-key': KEY }

@@ -5,8 +5,8 @@
  */
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { allReady, send } from '../../dev/harness/http-client.js'
 import { ensureBuilt, type Running, startServer } from '../server/process.js'
-import { allReady, send } from './http-client.js'
 
 let running: Running
 beforeAll(async () => {

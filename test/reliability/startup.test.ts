@@ -3,8 +3,8 @@
  * process that tried (issue 7, "Model reloads"). The missing-file case is in test/server/server.test.ts.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { type ModelFiles, makeModelFiles } from '../../dev/harness/model-files.js'
 import { ensureBuilt, parsed, type Running, startServer } from '../server/process.js'
-import { type ModelFiles, makeModelFiles } from './model-files.js'
 
 let files: ModelFiles
 let running: Running | undefined

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { makeModelFiles } from '../reliability/model-files.js'
+import { makeModelFiles } from '../../dev/harness/model-files.js'
 import {
   childPids,
   ensureBuilt,
