@@ -14,6 +14,7 @@ import { modelReloaderFor, type Reloader } from '../model/reload.js'
 import type { ApiContext } from './context.js'
 import { installErrorHandlers } from './errors.js'
 import { FastLane } from './fast-lane.js'
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js'
 import { createHttpServer, type HttpServerOptions } from './http-server.js'
 import { parseJsonText } from './input.js'
 import { createLogger, type Logger } from './logging.js'
@@ -75,6 +76,10 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
       connectionsCheckingInterval: 1000,
     },
   }
+  const security = await securityOptionsFrom(config)
+  const recorder = new RequestRecorder(logger, metrics)
+  // Router and HTTP-parser faults answered in our shape, headers, request id and log line too.
+  const frameworkDeps = { recorder, logger, headers: security.headerSets.api }
   // Set below, once the security options say whether the lane may run.
   let lane: FastLane | undefined
   const app = Fastify({
@@ -84,13 +89,13 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
     // While draining, keep serving requests that arrive on open connections (with Connection: close)
     // instead of answering 503 in a shape that is not ours.
     return503OnClosing: false,
+    frameworkErrors: frameworkErrorHandler(frameworkDeps),
+    clientErrorHandler: clientErrorHandler(frameworkDeps),
     // Our server (timeouts included) instead of Fastify's, so the fast lane sees each request first.
     serverFactory: (fastifyHandler) =>
       createHttpServer(serverOptions, (req, res) => lane?.handle(req, res) === true, fastifyHandler),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const security = await securityOptionsFrom(config)
-  const recorder = new RequestRecorder(logger, metrics)
   const ctx: ApiContext = {
     config,
     models,

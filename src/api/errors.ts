@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { NonFiniteInputError } from '../ml/index.js'
+import { clipText, ERROR_MESSAGE_MAX } from './client-text.js'
 import { markRecorded, pathOf, type RequestRecorder } from './recorder.js'
 
 /** An error whose message is meant for the client, with its HTTP status. */
@@ -58,7 +59,9 @@ export function toErrorReply(err: unknown, bodyLimit: number): ErrorReply {
   if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { status: 415, message: 'the Content-Type header is malformed', internal: false }
   }
-  if (status >= 400 && status < 500) return { status, message: String(e.message), internal: false }
+  // Our messages quote client text already cut short (client-text.ts); this caps any other library's.
+  if (status >= 400 && status < 500)
+    return { status, message: clipText(String(e.message), ERROR_MESSAGE_MAX), internal: false }
   // The model compares float32(x), as scikit-learn does: a finite double beyond float32's range is refused
   // there (found by test/reliability/fuzz.test.ts); it is the client's value, so 422 like Infinity.
   if (err instanceof NonFiniteInputError) {
@@ -66,7 +69,7 @@ export function toErrorReply(err: unknown, bodyLimit: number): ErrorReply {
     return { status: 422, message, internal: false }
   }
   if (status >= 500 && status < 600 && e?.expose === true)
-    return { status, message: String(e.message), internal: false }
+    return { status, message: clipText(String(e.message), ERROR_MESSAGE_MAX), internal: false }
   return { status: 500, message: INTERNAL_ERROR, internal: true }
 }
 
@@ -112,12 +115,12 @@ export function installErrorHandlers(
     const allow = allowedMethods(app, request.url, request.method)
     if (allow.length > 0) {
       reply.header('allow', allow.join(', '))
-      const message = `method ${request.method} is not allowed on ${pathOf(request.url)}; use ${allow.join(' or ')}`
+      const message = `method ${request.method} is not allowed on ${clipText(pathOf(request.url))}; use ${allow.join(' or ')}`
       sendError(request, reply, 405, message)
       recorder.done(request, 405, message)
       return
     }
-    const message = `no route for ${request.method} ${pathOf(request.url)}`
+    const message = `no route for ${request.method} ${clipText(pathOf(request.url))}`
     sendError(request, reply, 404, message)
     recorder.done(request, 404, message)
   })

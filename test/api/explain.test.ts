@@ -3,7 +3,9 @@
  * explanation, local accuracy), every validation fault identical to /predict-proba's, logs, metrics,
  * OpenAPI, and the 501 for models that cannot explain.
  */
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { explainInSlices } from '../../src/api/routes/explain.js'
 import { TreeShapError } from '../../src/ml/treeshap.js'
 import type { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
@@ -215,6 +217,101 @@ describe('POST /explain when the model cannot explain', () => {
       expect((await post('/explain', { input: [SETOSA] })).statusCode).toBe(503)
     } finally {
       holder.swap(base)
+    }
+  })
+})
+
+describe('POST /explain cost cap (EXPLAIN_MAX_ROWS) and slices', () => {
+  it('413 above EXPLAIN_MAX_ROWS before reading any row, 200 at the limit', async () => {
+    const capped = await buildTestApp({ EXPLAIN_MAX_ROWS: '50', MAX_BATCH_ROWS: '1000' })
+    try {
+      const over = await postTo(capped, '/explain', {
+        input: Array.from({ length: 51 }, () => ['not a number']),
+      })
+      expect(over.statusCode).toBe(413)
+      expect(over.json()).toEqual({
+        error: 'input has 51 rows; at most 50 rows are explained per request (EXPLAIN_MAX_ROWS)',
+      })
+      expect(over.headers['x-request-id']).toBeTruthy()
+      const at = await postTo(capped, '/explain', { input: Array.from({ length: 50 }, () => SETOSA) })
+      expect(at.statusCode).toBe(200)
+      expect(at.json().explanations).toHaveLength(50)
+      // /predict-proba keeps MAX_BATCH_ROWS.
+      const proba = await postTo(capped, '/predict-proba', {
+        input: Array.from({ length: 51 }, () => SETOSA),
+      })
+      expect(proba.statusCode).toBe(200)
+      const line = requestLines(capped.logs).find(
+        (l) => (l.request_metrics as Record<string, unknown>).status_code === 413,
+      )
+      expect((line!.request_metrics as Record<string, unknown>).error).toMatch(/EXPLAIN_MAX_ROWS/)
+    } finally {
+      await capped.app.close()
+    }
+  })
+
+  it('the default cap is a few hundred rows', () => {
+    expect(t.config.EXPLAIN_MAX_ROWS).toBe(500)
+  })
+
+  it('explaining in slices gives exactly the numbers of one call, for any slice size', async () => {
+    const rows = Array.from({ length: 77 }, (_, i) => [
+      4 + (i % 40) / 10,
+      2 + (i % 13) / 10,
+      1 + (i % 59) / 10,
+      (i % 25) / 10,
+    ])
+    const flat = Float64Array.from(rows.flat())
+    const whole = model.explain!(flat, rows.length)
+    for (const slice of [1, 7, 32, 77, 200]) {
+      const sliced = await explainInSlices(
+        model.explain!,
+        flat,
+        rows.length,
+        model.nFeatures,
+        model.nClasses,
+        slice,
+      )
+      expect(Array.from(sliced.contributions)).toEqual(Array.from(whole.contributions))
+      expect(Array.from(sliced.expectedValue)).toEqual(Array.from(whole.expectedValue))
+    }
+  })
+
+  it('answers /health/live over HTTP while a large explanation is still running', async () => {
+    // Same process for client and server: before slices, the whole explanation ran in one turn of the event
+    // loop, so a probe sent once explaining had begun was answered only after the explanation.
+    const big = await buildTestApp({ EXPLAIN_MAX_ROWS: '4000', BODY_LIMIT: '1048576' })
+    const base = big.models.current!
+    await big.app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = big.app.server.address() as AddressInfo
+    const order: string[] = []
+    let probe: Promise<void> | undefined
+    big.models.swap(
+      Object.freeze({
+        ...base,
+        explain: (rows: Float64Array, n: number) => {
+          probe ??= fetch(`http://127.0.0.1:${port}/health/live`)
+            .then((r) => r.text())
+            .then(() => void order.push('health'))
+          return base.explain!(rows, n)
+        },
+      }),
+    )
+    try {
+      const input = Array.from({ length: 4000 }, (_, i) => [VERSICOLOR, VIRGINICA, SETOSA][i % 3]!)
+      const res = await fetch(`http://127.0.0.1:${port}/explain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ input }),
+      })
+      const body = (await res.json()) as { explanations: unknown[] }
+      order.push('explain')
+      await probe
+      expect(res.status).toBe(200)
+      expect(body.explanations).toHaveLength(4000)
+      expect(order).toEqual(['health', 'explain'])
+    } finally {
+      await big.app.close()
     }
   })
 })

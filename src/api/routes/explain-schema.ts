@@ -69,5 +69,9 @@ export const ExplainResponse = Type.Object(
 
 /** Beyond the prediction routes' errors: a model that cannot be explained. */
 export const explainErrorResponses = {
+  413: {
+    ...ErrorResponse,
+    description: 'Body larger than BODY_LIMIT, or more rows than EXPLAIN_MAX_ROWS (or MAX_BATCH_ROWS)',
+  },
   501: { ...ErrorResponse, description: 'The served model cannot explain its predictions (reason given)' },
 }

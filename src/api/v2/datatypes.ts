@@ -3,6 +3,7 @@
  * Each element of an input tensor is checked against its declared datatype: a client that says INT8
  * and sends 300 or 1.5 has a bug we should name, not silently round.
  */
+import { quoteString } from '../client-text.js'
 import { HttpError } from '../errors.js'
 
 export const V2_DATATYPES = [
@@ -64,6 +65,6 @@ export function readerFor(datatype: string, where: string): ElementReader {
   const known = (V2_DATATYPES as readonly string[]).includes(datatype)
   throw new HttpError(
     400,
-    `${where}.datatype ${JSON.stringify(datatype)} ${known ? 'is not supported for model inputs' : 'is not a tensor datatype'} (use one of ${NUMERIC_INPUT_DATATYPES.join(', ')})`,
+    `${where}.datatype ${quoteString(datatype)} ${known ? 'is not supported for model inputs' : 'is not a tensor datatype'} (use one of ${NUMERIC_INPUT_DATATYPES.join(', ')})`,
   )
 }

@@ -4,6 +4,7 @@
  * The reply is written by hand, like the other prediction routes: a generic serialiser would check
  * every element of `data` against the schema's number-or-string union.
  */
+import { quoteString } from '../client-text.js'
 import { HttpError } from '../errors.js'
 
 export const OUTPUT_NAMES = ['predict', 'predict_proba'] as const
@@ -18,11 +19,11 @@ export function requestedOutputs(outputs: readonly { name: string }[]): OutputNa
     if (!(OUTPUT_NAMES as readonly string[]).includes(name)) {
       throw new HttpError(
         400,
-        `outputs[${i}].name ${JSON.stringify(name)} is not an output of this model (use ${OUTPUT_NAMES.join(' or ')})`,
+        `outputs[${i}].name ${quoteString(name)} is not an output of this model (use ${OUTPUT_NAMES.join(' or ')})`,
       )
     }
     if (names.includes(name as OutputName))
-      throw new HttpError(400, `outputs[${i}].name "${name}" is requested twice`)
+      throw new HttpError(400, `outputs[${i}].name ${quoteString(name)} is requested twice`)
     names.push(name as OutputName)
   })
   return names

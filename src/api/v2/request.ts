@@ -2,9 +2,10 @@
  * The inference request envelope, checked by hand like the other prediction routes (../input.ts): exact
  * messages that point at the field (`inputs[0].shape`, `outputs[1].name`) and no type coercion.
  */
+import { describeValue as describe } from '../client-text.js'
 import { HttpError } from '../errors.js'
 import { type OutputName, requestedOutputs } from './outputs.js'
-import { type DecodedRows, decodeInputTensor, describe } from './tensor.js'
+import { type DecodedRows, decodeInputTensor } from './tensor.js'
 
 export interface InferRequest extends DecodedRows {
   /** The client's request id, echoed in the reply. */

@@ -4,6 +4,7 @@
  * exactly as the shape says (N arrays of n_features numbers). Every fault names where it is.
  */
 
+import { describeValue as describe, quoteValue } from '../client-text.js'
 import { HttpError } from '../errors.js'
 import { readerFor } from './datatypes.js'
 
@@ -26,10 +27,10 @@ const bad = (message: string) => new HttpError(400, message)
 export function rowCount(shape: unknown, nFeatures: number, maxRows: number, where: string): number {
   const expected = `expected [N, ${nFeatures}]`
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
-    throw bad(`${where}.shape ${JSON.stringify(shape)} is not a list of non-negative integers (${expected})`)
+    throw bad(`${where}.shape ${quoteValue(shape)} is not a list of non-negative integers (${expected})`)
   }
   if (shape.length !== 2)
-    throw bad(`${where}.shape ${JSON.stringify(shape)} has ${shape.length} dimensions, ${expected}`)
+    throw bad(`${where}.shape ${quoteValue(shape)} has ${shape.length} dimensions, ${expected}`)
   const [nRows, width] = shape as [number, number]
   if (width !== nFeatures) {
     throw bad(`${where}.shape[1] is ${width}, but the model takes ${nFeatures} features (${expected})`)
@@ -79,20 +80,8 @@ export function decodeInputTensor(
     return { rows, nRows }
   }
   if (data.length !== total) {
-    throw bad(
-      `${where}.data has ${data.length} values but shape ${JSON.stringify(input.shape)} needs ${total}`,
-    )
+    throw bad(`${where}.data has ${data.length} values but shape ${quoteValue(input.shape)} needs ${total}`)
   }
   for (let i = 0; i < total; i++) put(data[i], i, `[${i}]`)
   return { rows, nRows }
-}
-
-/** A short, safe description of a JSON value for error messages. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'missing'
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  if (typeof value === 'string') return JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)
-  if (typeof value === 'object') return 'an object'
-  return `${typeof value} ${String(value)}`
 }
