@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os'
 import { type Static, type TSchema, Type } from 'typebox'
 import Value from 'typebox/value'
+import { crossFieldFaults } from './config-rules.js'
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 const int = (min: number, max: number, def: number, description: string) =>
@@ -45,23 +46,40 @@ export const ConfigSchema = Type.Object({
   }),
   API_KEYS: Type.String({
     default: '',
-    description: 'Comma-separated API keys; set = predict routes need one',
+    description:
+      'Comma-separated API keys (16+ characters each; all scopes but admin); set = routes need one',
   }),
   API_KEYS_FILE: Type.String({
     default: '',
-    description: 'File of SHA-256 hex digests of API keys, one per line',
+    description:
+      'Key file: SHA-256 hex digests one per line, or a JSON array of {name, sha256, scopes, rate_per_minute}',
+  }),
+  API_KEYS_FILE_POLL_S: Type.Number({
+    minimum: 0,
+    maximum: 86_400,
+    default: 10,
+    description: 'Key files are re-read this often when changed (rotation without restart); 0 = never',
   }),
   ADMIN_API_KEYS: Type.String({
     default: '',
-    description: 'Comma-separated keys for /admin/* (default: API keys)',
+    description: 'Comma-separated keys (16+ characters) for /admin/*; the only keys that can administer',
   }),
   ADMIN_API_KEYS_FILE: Type.String({ default: '', description: 'File of SHA-256 hex digests of admin keys' }),
+  JWT_JWKS_URL: Type.String({
+    default: '',
+    description: 'OAuth2/OIDC bearer tokens: the issuer JWKS URL (with JWT_ISSUER and JWT_AUDIENCE)',
+  }),
+  JWT_ISSUER: Type.String({ default: '', description: 'Expected `iss` of bearer tokens' }),
+  JWT_AUDIENCE: Type.String({ default: '', description: 'Expected `aud` of bearer tokens' }),
   HTTP_FAST_LANE: Type.Boolean({
     default: true,
     description:
       'Answer POST /predict and /predict-proba ahead of Fastify when no API key, rate limit or CORS applies',
   }),
-  METRICS_REQUIRE_KEY: Type.Boolean({ default: false, description: 'GET /metrics needs an API key too' }),
+  METRICS_REQUIRE_KEY: Type.Boolean({
+    default: false,
+    description: 'GET /metrics needs a key or token with the metrics scope',
+  }),
   RATE_LIMIT_MAX: int(
     0,
     100_000_000,
@@ -131,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     out[name] = value
   }
+  if (faults.length === 0) faults.push(...crossFieldFaults(out as Config))
   if (faults.length > 0) throw new ConfigError(`Invalid configuration: ${faults.join('; ')}`)
   return Object.freeze(out) as Config
 }

@@ -76,7 +76,7 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
       connectionsCheckingInterval: 1000,
     },
   }
-  const security = await securityOptionsFrom(config)
+  const security = await securityOptionsFrom(config, logger)
   const recorder = new RequestRecorder(logger, metrics)
   // Router and HTTP-parser faults answered in our shape, headers, request id and log line too.
   const frameworkDeps = { recorder, logger, headers: security.headerSets.api }
@@ -112,7 +112,7 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
   installErrorHandlers(app, recorder, config.BODY_LIMIT)
 
   // Headers, API keys and rate limits first, so their hooks cover every route (src/api/security).
-  await app.register(securityPlugin, security)
+  await app.register(securityPlugin, { ...security, recorder, logger })
   await registerOpenApi(app, options.version ?? '1.0.0')
   if (config.HTTP_FAST_LANE && nothingGuardsPredictions(security)) {
     const fast = new FastLane({

@@ -3,14 +3,17 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Fastify from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
-import { installAuth } from '../../src/api/security/auth.js'
+import { KeyStore } from '../../src/api/security/api-keys-store.js'
+import { Gate, installAuth } from '../../src/api/security/auth.js'
 import { buildTestApp, type TestApp } from '../api/helper.js'
 
 const KEY = 'k-3f9a1c-secret-predict'
 const OTHER = 'k-0000-other-client'
 const ADMIN = 'adm-77e2-secret-admin'
 const ROW = { input: [[5.1, 3.5, 1.4, 0.2]] }
+const NO_KEYS = { apiKeys: '', adminApiKeys: '', apiKeysFile: '', adminApiKeysFile: '' }
 let t: TestApp | undefined
 afterEach(async () => {
   await t?.app.close()
@@ -44,18 +47,20 @@ describe('with API_KEYS', () => {
     expect((await post(v2, { 'x-api-key': KEY }, infer)).statusCode).toBe(200)
   })
 
-  it('keeps probes, model info and /metrics open; /metrics closes with METRICS_REQUIRE_KEY', async () => {
+  it('keeps probes and /metrics open, model info needs the read scope; /metrics closes with METRICS_REQUIRE_KEY', async () => {
     t = await buildTestApp({ API_KEYS: KEY })
     for (const url of [
       '/health',
       '/health/live',
       '/health/ready',
       '/v2/health/ready',
-      '/model',
       '/metrics',
+      '/openapi.json',
     ]) {
       expect((await t.app.inject({ url })).statusCode, url).toBe(200)
     }
+    expect((await t.app.inject({ url: '/model' })).statusCode).toBe(401)
+    expect((await t.app.inject({ url: '/model', headers: { 'x-api-key': KEY } })).statusCode).toBe(200)
     await t.app.close()
     t = await buildTestApp({ API_KEYS: KEY, METRICS_REQUIRE_KEY: 'true' })
     expect((await t.app.inject({ url: '/metrics' })).statusCode).toBe(401)
@@ -102,34 +107,61 @@ describe('with API_KEYS_FILE (SHA-256 digests)', () => {
   })
 })
 
+/** A body the reload route refuses itself (400): the request reached the route; nothing is reloaded. */
+const REACHED = { bogus: 1 }
+
 describe('/admin', () => {
-  it('uses ADMIN_API_KEYS when set: predict keys cannot administer, admin keys cannot predict', async () => {
+  it('uses ADMIN_API_KEYS: predict keys cannot administer (403 insufficient_scope), admin keys cannot predict', async () => {
     t = await buildTestApp({ API_KEYS: KEY, ADMIN_API_KEYS: ADMIN })
-    expect((await post('/admin/reload', { 'x-api-key': KEY }, {})).statusCode).toBe(401)
-    expect((await post('/admin/reload', { 'x-api-key': ADMIN }, {})).statusCode).toBe(200)
-    expect((await post('/predict', { 'x-api-key': ADMIN })).statusCode).toBe(401)
+    const refused = await post('/admin/reload', { 'x-api-key': KEY }, REACHED)
+    expect(refused.statusCode).toBe(403)
+    expect(refused.headers['www-authenticate']).toMatch(/error="insufficient_scope", scope="admin"/)
+    expect((await post('/admin/reload', { 'x-api-key': ADMIN }, REACHED)).statusCode).toBe(400)
+    expect((await post('/predict', { 'x-api-key': ADMIN })).statusCode).toBe(403)
+  })
+
+  it('with API_KEYS alone, no key can reload', async () => {
+    t = await buildTestApp({ API_KEYS: KEY })
+    const res = await post('/admin/reload', { 'x-api-key': KEY }, {})
+    expect(res.statusCode).toBe(403)
+    expect(res.json().error).toMatch(/set ADMIN_API_KEYS/)
+    expect((await post('/admin/reload', {}, {})).statusCode).toBe(403)
   })
 
   it('protects /admin with admin keys alone, leaving predictions open', async () => {
     t = await buildTestApp({ ADMIN_API_KEYS: ADMIN })
     expect((await post('/predict')).statusCode).toBe(200)
     expect((await post('/admin/reload', {}, {})).statusCode).toBe(401)
-    expect((await post('/admin/reload', { authorization: `Bearer ${ADMIN}` }, {})).statusCode).toBe(200)
+    expect((await post('/admin/reload', { authorization: `Bearer ${ADMIN}` }, REACHED)).statusCode).toBe(400)
   })
 
   it('is disabled (403) when no key is configured at all', async () => {
     t = await buildTestApp()
     const res = await post('/admin/reload', {}, {})
     expect(res.statusCode).toBe(403)
-    expect(res.json().error).toMatch(/set ADMIN_API_KEYS or API_KEYS/)
+    expect(res.json().error).toMatch(/set ADMIN_API_KEYS/)
   })
 })
 
 describe('without keys', () => {
-  it('installs no hook at all (the hot path pays nothing)', () => {
+  it('installs no request hook (the hot path pays nothing), only a guard on routes that need admin', async () => {
     const calls: string[] = []
-    const fake = { addHook: () => calls.push('hook'), decorateRequest: () => calls.push('decorate') }
-    installAuth(fake as never, { keyHashes: [], adminKeyHashes: [], metricsRequireKey: true })
-    expect(calls).toEqual([])
+    const fake = {
+      addHook: (name: string) => calls.push(name),
+      decorateRequest: () => calls.push('decorate'),
+    }
+    const gate = new Gate({ keys: new KeyStore(NO_KEYS), metricsRequireKey: false })
+    installAuth(fake as never, gate)
+    expect(calls).toEqual(['onRoute'])
+    // Routes that declare a scope run no auth code; a route declaring nothing (or admin) answers 403.
+    const app = Fastify({ logger: false })
+    installAuth(app, gate)
+    app.post('/declared', { config: { access: 'predict' } }, async () => 'ok')
+    app.post('/undeclared', async () => 'ok')
+    app.post('/admin-only', { config: { access: 'admin' } }, async () => 'ok')
+    expect((await app.inject({ method: 'POST', url: '/declared' })).statusCode).toBe(200)
+    expect((await app.inject({ method: 'POST', url: '/undeclared' })).statusCode).toBe(403)
+    expect((await app.inject({ method: 'POST', url: '/admin-only' })).statusCode).toBe(403)
+    await app.close()
   })
 })

@@ -59,7 +59,7 @@ export function requestedPath(body: unknown): string | undefined {
 
 export async function adminRoutes(app: FastifyInstance, options: AdminOptions): Promise<void> {
   const rec = options.recorder.route('/admin/reload', 'POST')
-  app.post('/admin/reload', { schema: reloadSchema }, async (request, reply) => {
+  app.post('/admin/reload', { schema: reloadSchema, config: { access: 'admin' } }, async (request, reply) => {
     if (!options.enabled) {
       throw new HttpError(403, 'admin endpoints are disabled: set ADMIN_API_KEYS or API_KEYS to use them')
     }

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ApiContext, RoutePlugin } from '../context.js'
 import { installFixedHeaders } from '../fixed-headers.js'
 import { recordOnResponse } from '../recorder.js'
+import { openRoutesIn } from '../security/scopes.js'
 
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
@@ -33,12 +34,13 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
 
 const docsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const rec = ctx.recorder.route('/openapi.json', 'GET')
-  app.get('/openapi.json', { schema: { hide: true } }, (request, reply) => {
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'open' } }, (request, reply) => {
     reply.header('x-request-id', request.id).send(app.swagger())
     rec.done(request, 200)
   })
   // Swagger UI's own routes (HTML, JS, CSS) are recorded by a hook scoped to this plugin.
   await app.register(async (scope: FastifyInstance) => {
+    openRoutesIn(scope)
     recordOnResponse(scope, ctx.recorder)
     installFixedHeaders(scope, ctx.documentHeaders.docs)
     await scope.register(swaggerUi, {

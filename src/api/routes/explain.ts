@@ -135,6 +135,7 @@ const explainRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         response: { 200: ExplainResponse, ...predictErrorResponses, ...explainErrorResponses },
       },
       validatorCompiler: noSchemaValidation,
+      config: { access: 'explain' },
     },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const model = models.current

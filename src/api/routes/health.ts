@@ -13,7 +13,10 @@ const healthRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const health = ctx.recorder.route('/health', 'GET')
   app.get(
     '/health',
-    { schema: { summary: 'Service health (the seed contract)', tags, response: { 200: HealthResponse } } },
+    {
+      schema: { summary: 'Service health (the seed contract)', tags, response: { 200: HealthResponse } },
+      config: { access: 'open' },
+    },
     (request, reply) => {
       reply
         .header('x-request-id', request.id)
@@ -25,7 +28,10 @@ const healthRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const live = ctx.recorder.route('/health/live', 'GET')
   app.get(
     '/health/live',
-    { schema: { summary: 'Liveness: the process answers', tags, response: { 200: LiveResponse } } },
+    {
+      schema: { summary: 'Liveness: the process answers', tags, response: { 200: LiveResponse } },
+      config: { access: 'open' },
+    },
     (request, reply) => {
       reply.header('x-request-id', request.id).send({ status: 'alive' })
       live.done(request, 200)
@@ -41,6 +47,7 @@ const healthRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         tags,
         response: { 200: ReadyResponse, 503: ErrorResponse },
       },
+      config: { access: 'open' },
     },
     (request, reply) => {
       const model = ctx.models.current

@@ -15,6 +15,7 @@ const metricsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         produces: ['text/plain'],
         response: { 200: { type: 'string', description: 'Prometheus text exposition format 0.0.4' } },
       },
+      config: { access: 'metrics' },
     },
     async (request, reply) => {
       const text = await ctx.metricsText()

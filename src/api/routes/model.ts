@@ -13,6 +13,7 @@ const modelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         tags: ['model'],
         response: { 200: ModelResponse, 503: ErrorResponse },
       },
+      config: { access: 'read' },
     },
     (request, reply) => {
       const model = ctx.models.current

@@ -30,6 +30,7 @@ const predictRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           },
         },
         validatorCompiler: noSchemaValidation,
+        config: { access: 'predict' },
       },
       (request: FastifyRequest, reply: FastifyReply) => {
         const body = endpoint.answer(request.body)

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ApiContext, RoutePlugin } from '../context.js'
 import { installFixedHeaders } from '../fixed-headers.js'
 import { recordOnResponse } from '../recorder.js'
+import { openRoutesIn } from '../security/scopes.js'
 
 const webRoutes: RoutePlugin = async (app: FastifyInstance, ctx: ApiContext) => {
   const root = resolve(ctx.config.WEB_ROOT)
@@ -16,6 +17,7 @@ const webRoutes: RoutePlugin = async (app: FastifyInstance, ctx: ApiContext) => 
     ctx.logger.debug({ root }, 'No built web UI found; / is not served')
     return
   }
+  openRoutesIn(app)
   recordOnResponse(app, ctx.recorder)
   installFixedHeaders(app, ctx.documentHeaders.document)
   await app.register(fastifyStatic, {

@@ -1,136 +1,240 @@
 /**
- * Optional API keys. Keys are kept only as SHA-256 digests (from API_KEYS, hashed at start-up, or from
- * API_KEYS_FILE, one hex digest per line) and a presented key is hashed and compared with every digest
- * using crypto.timingSafeEqual, so neither the key nor its position in the list leaks through timing.
- * When no key is configured no hook is installed: the hot path pays nothing.
+ * Authentication and authorisation, decided on the MATCHED ROUTE (./scopes.ts): the route's declared
+ * access says which scope it needs; a credential (an API key from ./api-keys.ts, or an OAuth2/OIDC bearer
+ * token from ./jwt.ts) says who is calling and which scopes they hold. One decision function, `Gate.check`,
+ * serves the Fastify hook below and the fast lane (../fast-lane.ts), so both apply the same rules.
+ *
+ * When no credential source is configured at all there is no hook on any route: the hot path pays nothing,
+ * and routes needing `admin` (declared or undeclared) answer 403 "disabled" from a route-level hook.
+ * A refused credential (401) is reported to `onAuthFailure`, so failed guesses can be throttled
+ * (./rate-limit.ts counts them by client address).
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { HttpError } from '../errors.js'
-import { pathOf } from '../recorder.js'
+import type { Principal } from './api-keys.js'
+import type { KeyStore } from './api-keys-store.js'
+import type { JwtVerifier } from './jwt.js'
+import { type Access, accessOf, openRoutesIn, type Scope, UNDECLARED_ACCESS } from './scopes.js'
 
-export interface AuthOptions {
-  /** SHA-256 digests (32 bytes each) of the accepted keys; empty = predict routes open. */
-  keyHashes: readonly Buffer[]
-  /** Digests of the keys for /admin/*; empty = the ordinary keys also administer. */
-  adminKeyHashes: readonly Buffer[]
-  /** Protect GET /metrics too (it is open by default, like /health*). */
-  metricsRequireKey: boolean
-}
-
-export class ApiKeyFileError extends Error {
-  override name = 'ApiKeyFileError'
-}
-
-const HEX_SHA256 = /^[0-9a-fA-F]{64}$/
-
-export function hashKey(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest()
-}
-
-/** API_KEYS: comma-separated plain keys; blanks around commas are ignored. */
-export function parseKeyList(list: string): Buffer[] {
-  return list
-    .split(',')
-    .map((k) => k.trim())
-    .filter((k) => k.length > 0)
-    .map(hashKey)
-}
-
-/** API_KEYS_FILE content: one SHA-256 hex digest per line; blank lines and `#` comments skipped. */
-export function parseKeyHashFile(text: string, file: string): Buffer[] {
-  const hashes: Buffer[] = []
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/#.*/, '').trim()
-    if (line === '') return
-    if (!HEX_SHA256.test(line)) {
-      throw new ApiKeyFileError(`${file}:${i + 1}: expected a SHA-256 digest (64 hex digits)`)
-    }
-    hashes.push(Buffer.from(line, 'hex'))
-  })
-  if (hashes.length === 0) throw new ApiKeyFileError(`${file}: no key digests found`)
-  return hashes
-}
-
-export function readKeyHashFile(file: string): Buffer[] {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (err) {
-    throw new ApiKeyFileError(`${file}: cannot read API key file (${(err as NodeJS.ErrnoException).code})`)
-  }
-  return parseKeyHashFile(text, file)
-}
-
-/** The key from `Authorization: Bearer <key>` or `X-API-Key: <key>`, if any. */
-export function presentedKey(request: FastifyRequest): string | undefined {
-  const auth = request.headers.authorization
-  if (typeof auth === 'string' && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') {
-    return auth.slice(7).trim()
-  }
-  const header = request.headers['x-api-key']
-  if (typeof header === 'string' && header.length > 0) return header.trim()
-  return undefined
-}
-
-/** Index of the matching digest or -1; every digest is compared, whatever matches first. */
-export function matchKey(hashes: readonly Buffer[], key: string): number {
-  const digest = hashKey(key)
-  let found = -1
-  for (let i = 0; i < hashes.length; i++) {
-    if (timingSafeEqual(digest, hashes[i]!) && found < 0) found = i
-  }
-  return found
-}
-
-/**
- * Open: /health*, /v2/health* (probes), GET/HEAD of the UI, docs and model info, /metrics unless
- * metricsRequireKey. Protected: every state-changing or computing method (POST predict, infer, admin)
- * and anything under /admin, so a route added later is closed by default.
- */
-export function needsKey(method: string, path: string, metricsRequireKey: boolean): boolean {
-  if (path.startsWith('/health') || path.startsWith('/v2/health')) return false
-  if (path.startsWith('/admin')) return true
-  if (path === '/metrics') return metricsRequireKey
-  return !(method === 'GET' || method === 'HEAD' || method === 'OPTIONS')
-}
-
-const CHALLENGE = 'Bearer realm="iris-prediction-service"'
+export type { Principal } from './api-keys.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Which configured key authenticated this request ("k3": 4th key, "a0": 1st admin key), for rate limits. */
+    /** Who made this request, once the auth hook accepted a credential; undefined on open routes. */
+    principal?: Principal
+    /** @deprecated use principal.id; kept for the rate limiter until it reads principal. */
     apiKeyId?: string
   }
 }
 
-/** True when /admin/* can be reached at all: some key (admin or ordinary) is configured. */
-export function adminEnabled(options: AuthOptions): boolean {
-  return options.keyHashes.length > 0 || options.adminKeyHashes.length > 0
+const REALM = 'Bearer realm="iris-prediction-service"'
+/** Longer credentials are refused before any hashing or parsing. */
+export const MAX_CREDENTIAL_LENGTH = 8192
+
+/** A refused credential: 401 (missing/invalid) or 403 (valid, lacks the scope), with its challenge. */
+export class AuthError extends HttpError {
+  override name = 'AuthError'
+  constructor(
+    statusCode: 401 | 403,
+    message: string,
+    /** The WWW-Authenticate header value (RFC 6750). */
+    readonly challenge: string,
+  ) {
+    super(statusCode, message)
+  }
 }
 
-export function installAuth(app: FastifyInstance, options: AuthOptions): void {
-  const { keyHashes, adminKeyHashes, metricsRequireKey } = options
-  if (!adminEnabled(options)) return
-  const adminHashes = adminKeyHashes.length > 0 ? adminKeyHashes : keyHashes
-  const adminPrefix = adminKeyHashes.length > 0 ? 'a' : 'k'
-  app.decorateRequest('apiKeyId', undefined)
-  app.addHook('onRequest', async (request, reply) => {
-    const path = pathOf(request.url)
-    const admin = path.startsWith('/admin')
-    if (!admin && (keyHashes.length === 0 || !needsKey(request.method, path, metricsRequireKey))) return
-    const key = presentedKey(request)
-    const id = key === undefined ? -1 : matchKey(admin ? adminHashes : keyHashes, key)
-    if (id < 0) {
-      reply.header('www-authenticate', CHALLENGE)
-      throw new HttpError(
-        401,
-        key === undefined
-          ? 'missing API key: send "Authorization: Bearer <key>" or "X-API-Key: <key>"'
-          : 'invalid API key',
-      )
+/** `error_description` values are quoted-strings: no quotes or backslashes, short. */
+function quoted(text: string): string {
+  return text.replace(/["\\]/g, "'").slice(0, 200)
+}
+
+export function invalidToken(description: string, message = `invalid token: ${description}`): AuthError {
+  return new AuthError(
+    401,
+    message,
+    `${REALM}, error="invalid_token", error_description="${quoted(description)}"`,
+  )
+}
+
+function missingCredential(): AuthError {
+  return new AuthError(
+    401,
+    'missing API key: send "Authorization: Bearer <key>" or "X-API-Key: <key>"',
+    REALM,
+  )
+}
+
+function insufficientScope(principal: Principal, scope: Scope): AuthError {
+  const description = `this route needs the "${scope}" scope, which ${principal.kind === 'key' ? 'key' : 'token of'} "${principal.name}" does not have`
+  return new AuthError(
+    403,
+    `insufficient_scope: ${description}`,
+    `${REALM}, error="insufficient_scope", scope="${scope}", error_description="${quoted(description)}"`,
+  )
+}
+
+/** Where the credential comes from: `Authorization: Bearer <x>` or `X-API-Key: <x>`. */
+export function presentedCredential(headers: IncomingHttpHeaders): string | undefined {
+  const header = headers['x-api-key']
+  if (typeof header === 'string' && header.length > 0) return header.trim()
+  const auth = headers.authorization
+  if (typeof auth === 'string' && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') {
+    return auth.slice(7).trim()
+  }
+  return undefined
+}
+
+export interface GateOptions {
+  keys: KeyStore
+  jwt?: JwtVerifier
+  /** GET /metrics needs the `metrics` scope (else it is open). */
+  metricsRequireKey: boolean
+}
+
+/** What a request must show, decided from the matched route: a scope, any valid credential, or nothing. */
+type Need = Scope | 'any' | null
+
+export class Gate {
+  /** True when any credential source is configured (else no hook is installed). */
+  readonly enabled: boolean
+  private readonly keys: KeyStore
+  private readonly jwt: JwtVerifier | undefined
+  /** Scopes that guard predictions and reads: on when ordinary keys or tokens exist. */
+  private readonly clientAuth: boolean
+  private readonly metricsRequireKey: boolean
+
+  constructor(options: GateOptions) {
+    this.keys = options.keys
+    this.jwt = options.jwt
+    this.metricsRequireKey = options.metricsRequireKey
+    this.enabled = options.jwt !== undefined || options.keys.size > 0
+    // Only admin keys configured: predictions stay open, /admin is guarded.
+    this.clientAuth = options.jwt !== undefined || options.keys.clientKeys
+  }
+
+  /** Whether anyone could ever hold the admin scope (else admin routes answer 403 "disabled"). */
+  adminPossible(): boolean {
+    return this.jwt !== undefined || this.keys.grants('admin')
+  }
+
+  need(access: Access | undefined, method: string): Need {
+    if (access === 'open') return null
+    if (access === undefined) return method === 'GET' || method === 'HEAD' || !this.enabled ? null : 'any'
+    if (access === 'admin') return 'admin'
+    if (access === 'metrics') return this.metricsRequireKey ? 'metrics' : null
+    return this.clientAuth ? access : null
+  }
+
+  /**
+   * The decision. Returns undefined (nothing needed), the principal, or a promise of it (a bearer token
+   * not verified before); throws AuthError. Synchronous for keys and cached tokens: the fast lane needs that.
+   */
+  check(
+    headers: IncomingHttpHeaders,
+    access: Access | undefined,
+    method: string,
+  ): Principal | undefined | Promise<Principal> {
+    const need = this.need(access, method)
+    if (need === null) return undefined
+    if (need === 'admin' && !this.adminPossible()) throw adminDisabled()
+    const credential = presentedCredential(headers)
+    if (credential === undefined) throw missingCredential()
+    if (credential.length > MAX_CREDENTIAL_LENGTH) {
+      throw invalidToken(`the credential is longer than ${MAX_CREDENTIAL_LENGTH} characters`)
     }
-    request.apiKeyId = `${admin ? adminPrefix : 'k'}${id}`
+    let principal: Principal | undefined
+    if (this.jwt?.handles(credential) === true && headers['x-api-key'] === undefined) {
+      principal = this.jwt.cached(credential)
+      if (principal === undefined) {
+        return this.jwt.verify(credential).then((p) => allowed(p, need))
+      }
+    } else {
+      principal = this.keys.lookup(credential)
+      if (principal === undefined) throw invalidToken('invalid API key', 'invalid API key')
+    }
+    return allowed(principal, need)
+  }
+}
+
+function allowed(principal: Principal, need: Scope | 'any'): Principal {
+  if (need !== 'any' && !principal.scopes.has(need)) throw insufficientScope(principal, need)
+  return principal
+}
+
+function adminDisabled(): HttpError {
+  return new HttpError(
+    403,
+    'admin endpoints are disabled: set ADMIN_API_KEYS (or keys/tokens with the "admin" scope) to use them',
+  )
+}
+
+export interface AuthHookOptions {
+  /** Called for every 401 (missing or invalid credential), with the raw request, before the answer. */
+  onAuthFailure?: (raw: IncomingMessage) => void
+}
+
+/** Sets the challenge header and reports a 401; returns the error for the caller to throw or pass on. */
+export function refused(
+  err: unknown,
+  raw: IncomingMessage,
+  setHeader: (name: string, value: string) => void,
+  onAuthFailure: ((raw: IncomingMessage) => void) | undefined,
+): unknown {
+  if (err instanceof AuthError) {
+    setHeader('www-authenticate', err.challenge)
+    if (err.statusCode === 401) onAuthFailure?.(raw)
+  }
+  return err
+}
+
+/** The onRequest hook (every route, 404s included) or, with no credential source, the admin-only guard. */
+export function installAuth(app: FastifyInstance, gate: Gate, options: AuthHookOptions = {}): void {
+  if (!gate.enabled) {
+    closeAdminRoutes(app)
+    return
+  }
+  const { onAuthFailure } = options
+  app.decorateRequest('principal', undefined)
+  app.decorateRequest('apiKeyId', undefined)
+  app.addHook('onRequest', (request, reply, done) => {
+    const accept = (p: Principal | undefined) => {
+      if (p !== undefined) {
+        request.principal = p
+        request.apiKeyId = p.id
+      }
+      done()
+    }
+    const fail = (err: unknown) =>
+      done(refused(err, request.raw, (n, v) => reply.header(n, v), onAuthFailure) as Error)
+    let outcome: ReturnType<Gate['check']>
+    try {
+      outcome = gate.check(request.headers, accessOf(request), request.method)
+    } catch (err) {
+      fail(err)
+      return
+    }
+    if (outcome instanceof Promise) outcome.then(accept, fail)
+    else accept(outcome)
   })
 }
+
+/**
+ * No credential source: admin routes (and routes declaring nothing) answer 403 from a route-level hook;
+ * every other route runs no auth code at all. The access is read when the request comes, so a plugin
+ * scope that opens its routes (openRoutesIn) is seen.
+ */
+function closeAdminRoutes(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access !== undefined && route.config.access !== UNDECLARED_ACCESS) return
+    const guard = (_request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) => {
+      const access = route.config?.access ?? UNDECLARED_ACCESS
+      done(access === 'admin' ? adminDisabled() : undefined)
+    }
+    const own = route.onRequest
+    route.onRequest = own === undefined ? [guard] : Array.isArray(own) ? [...own, guard] : [own, guard]
+  })
+}
+
+export { openRoutesIn }

@@ -6,11 +6,14 @@
  * e2e/security-headers.test.ts proves in a real browser. No `upgrade-insecure-requests`: the service speaks
  * plain HTTP (TLS, if any, ends at a proxy) and upgrading its own sub-resources would break the UI.
  * CORS is closed unless CORS_ORIGINS lists origins: without the plugin no Access-Control-* header is sent.
+ * Preflights are answered by our own hook after @fastify/cors has added its headers (preflightContinue), so
+ * they carry the security headers and the request id, are logged and leave the in-flight gauge balanced.
  */
 
 import type { IncomingMessage } from 'node:http'
 import cors from '@fastify/cors'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { HttpError } from '../errors.js'
 import { type FixedHeaders, helmetHeaders, installFixedHeaders } from '../fixed-headers.js'
 
 export interface HeadersOptions {
@@ -83,11 +86,20 @@ export const API_CSP_DIRECTIVES = { defaultSrc: ["'none'"], frameAncestors: ["'n
 /** The API set on every response, and CORS; route plugins serving documents install their own set. */
 export async function installSecurityHeaders(
   app: FastifyInstance,
-  options: HeadersOptions & { headerSets: SecurityHeaderSets },
+  options: HeadersOptions & { headerSets: SecurityHeaderSets; recorder?: PreflightRecorder },
 ): Promise<void> {
   installFixedHeaders(app, options.headerSets.api)
   if (options.corsOrigins.length === 0) return
+  if (options.recorder === undefined)
+    throw new Error('CORS needs the request recorder (preflights are logged)')
+  const recorder = options.recorder
   const allowed = new Set(options.corsOrigins)
+  // The plugin's catch-all OPTIONS route needs no credential: browsers send none on a preflight.
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'OPTIONS' && route.url === '*' && route.config?.access === undefined) {
+      route.config = { ...route.config, access: 'open' }
+    }
+  })
   await app.register(cors, {
     origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'HEAD', 'POST'],
@@ -100,6 +112,34 @@ export async function installSecurityHeaders(
       'x-ratelimit-reset',
     ],
     maxAge: 600,
+    // The plugin only adds its headers; answerPreflight (below) sends, records and logs the answer.
+    preflightContinue: true,
+    strictPreflight: false,
+  })
+  answerPreflight(app, recorder)
+}
+
+export interface PreflightRecorder {
+  done(request: FastifyRequest, status: number, error?: string | null): void
+}
+
+/**
+ * After @fastify/cors: a preflight it accepted (allowed origin) gets 204 here, with the request id, and is
+ * recorded like any answer. An OPTIONS without Access-Control-Request-Method is not a preflight: 400 in
+ * the app's error shape. Preflights from other origins fall through to the 404 handler (no CORS headers).
+ */
+function answerPreflight(app: FastifyInstance, recorder: PreflightRecorder): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    if ((request as FastifyRequest & { corsPreflightEnabled?: boolean }).corsPreflightEnabled !== true) {
+      done()
+      return
+    }
+    if (request.headers['access-control-request-method'] === undefined) {
+      done(new HttpError(400, 'a CORS preflight needs the Access-Control-Request-Method header'))
+      return
+    }
+    reply.code(204).header('x-request-id', request.id).header('content-length', '0').send()
+    recorder.done(request, 204)
   })
 }
 

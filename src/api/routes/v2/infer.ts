@@ -37,6 +37,7 @@ const v2InferRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           response: { 200: V2InferResponse, ...errorResponses },
         },
         validatorCompiler: noSchemaValidation,
+        config: { access: 'predict' },
       },
       (request, reply) => {
         const model = resolveModel(ctx.models, request.params as ModelParams)

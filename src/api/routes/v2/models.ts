@@ -17,6 +17,7 @@ const v2ModelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           params,
           response: { 200: V2ModelMetadata, ...notFound, ...notReady },
         },
+        config: { access: 'read' },
       },
       (request, reply) => {
         sendWithId(request, reply, modelMetadata(resolveModel(ctx.models, request.params as ModelParams)))
@@ -34,6 +35,7 @@ const v2ModelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           params,
           response: { 200: V2ModelReady, ...notFound, ...notReady },
         },
+        config: { access: 'open' },
       },
       (request, reply) => {
         const model = resolveModel(ctx.models, request.params as ModelParams)

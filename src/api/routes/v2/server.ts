@@ -12,6 +12,7 @@ const v2ServerRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
     '/v2',
     {
       schema: { summary: 'Server metadata', tags, response: { 200: V2ServerMetadata } },
+      config: { access: 'read' },
     },
     (request, reply) => {
       sendWithId(request, reply, metadata)
@@ -24,6 +25,7 @@ const v2ServerRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
     '/v2/health/live',
     {
       schema: { summary: 'Server liveness', tags, response: { 200: V2Live } },
+      config: { access: 'open' },
     },
     (request, reply) => {
       sendWithId(request, reply, { live: true })
@@ -40,6 +42,7 @@ const v2ServerRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         tags,
         response: { 200: V2Ready, ...notReady },
       },
+      config: { access: 'open' },
     },
     (request, reply) => {
       if (ctx.models.current === null) throw new ModelNotReadyError()
