@@ -14,7 +14,7 @@ describe('loadConfig', () => {
       KEEP_ALIVE_TIMEOUT_S: 5,
       SHUTDOWN_GRACE_S: 10,
       LOG_LEVEL: 'info',
-      MODEL_PATH: 'models/iris_model.json',
+      MODEL_PATH: '',
       BODY_LIMIT: 1048576,
       MAX_BATCH_ROWS: 10000,
       WEB_ROOT: 'dist/web',

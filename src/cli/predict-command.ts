@@ -3,6 +3,7 @@ import { CsvError } from '../data/errors.js'
 import { formatRowFault, parseFeatureRows } from '../data/rows.js'
 import { argmaxRow } from '../ml/index.js'
 import { loadModel } from '../model/load-model.js'
+import { Registry } from '../model/registry/index.js'
 import { EXPLAIN_FLAG, explainColumns } from './explain-columns.js'
 import type { CliIo } from './io.js'
 import { type FlagSpec, formatFlagHelp, parseFlags } from './parse.js'
@@ -12,14 +13,14 @@ export const PREDICT_FLAGS: Record<string, FlagSpec> = {
   model: {
     value: '<file>',
     description: 'model file (its _metadata.json is read if present)',
-    default: 'models/iris_model.json',
+    default: 'the stable version of iris_model in the models/ registry',
   },
   input: { value: '<csv|->', description: 'rows to predict, "-" for stdin; header optional (required flag)' },
   proba: { description: 'add one probability column per class' },
   explain: EXPLAIN_FLAG,
 }
 
-export const PREDICT_HELP = `Usage: iris predict --input rows.csv [--model models/iris_model.json] [--proba] [--explain]
+export const PREDICT_HELP = `Usage: iris predict --input rows.csv [--model models/iris_model/1/iris_model.json] [--proba] [--explain]
 
 Writes CSV to stdout: the input columns, "prediction" and, with --proba, "proba_<class>" columns;
 with --explain, "base_value" and "contrib_<feature>" columns for the predicted class.
@@ -38,7 +39,9 @@ export async function predictCommand(args: string[], io: CliIo): Promise<number>
   }
   const input = values.input
   if (input === undefined) throw new UsageError('--input is required (a CSV file, or "-" for stdin)')
-  const model = await loadModel(values.model ?? 'models/iris_model.json')
+  const model = await loadModel(
+    values.model ?? (await new Registry('models').resolve('iris_model', 'stable')).modelPath,
+  )
   const source = input === '-' ? '<stdin>' : input
   const text = input === '-' ? await io.readStdin() : await readInput(input)
   const parsed = parseFeatureRows(text, model.featureNames, source)

@@ -1,5 +1,5 @@
 /**
- * Builds the app around a real model for inject tests: the committed models/iris_model.json when it exists,
+ * Builds the app around a real model for inject tests: the committed models/iris_model/1/iris_model.json when it exists,
  * otherwise a small forest trained here by our own engine (test/support/model.ts). Logs go to memory so
  * tests can read the request lines; every app is closed after its test file.
  */
@@ -14,7 +14,7 @@ import { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import { savedSmallModel, tempDir } from '../support/model.js'
 
-export const COMMITTED_MODEL = 'models/iris_model.json'
+export const COMMITTED_MODEL = 'models/iris_model/1/iris_model.json'
 
 let cached: Promise<PredictionModel> | undefined
 

@@ -11,6 +11,7 @@ export {
   VERSION_PATTERN,
   validateAliases,
 } from './aliases.js'
+export { type ApplyOutcome, RegistryApplier, snapshotKey } from './applier.js'
 export { RegistryError, type RegistryFault } from './errors.js'
 export { withLock } from './lock.js'
 export { readOnline, writeOnline } from './online.js'
@@ -24,5 +25,6 @@ export {
   type ServedSet,
   ServedVersions,
 } from './served.js'
+export { type RegistrySettings, type ServingRegistry, servingRegistry } from './settings.js'
 export * from './types.js'
 export { listVersions, modelFileIn, readVersion, versionEntries } from './versions.js'

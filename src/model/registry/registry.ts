@@ -14,6 +14,7 @@ import { withLock } from './lock.js'
 import { readOnline } from './online.js'
 import {
   ALIAS_PATTERN,
+  ALIASES_FILE,
   type AliasesDoc,
   CANDIDATE,
   NAME_PATTERN,
@@ -110,6 +111,17 @@ export class Registry {
       broken: listed.broken,
       online,
     }
+  }
+
+  /**
+   * A cheap fingerprint of what the name serves (aliases.json's size and mtime, the version folders' names):
+   * a poller reads the full snapshot only when it changes.
+   */
+  async signature(name: string): Promise<string> {
+    const dir = this.nameDir(name)
+    const info = await stat(join(dir, ALIASES_FILE)).catch(() => null)
+    const entries = await versionEntries(dir)
+    return `${info ? `${info.size}:${info.mtimeMs}:${info.ino}` : 'none'}|${entries.join(',')}`
   }
 
   /** A version by number or alias; RegistryError('not_found') naming what is missing. */
