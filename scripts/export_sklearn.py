@@ -2,6 +2,7 @@
 """Export a fitted scikit-learn tree classifier to this service's model format (docs/model-format.md).
 
     python3 scripts/export_sklearn.py MODEL.joblib --out DIR --name NAME [--feature-names a,b,c,d]
+                                      [--reference TRAIN.csv [--target COLUMN]]
 
 Reads a fitted RandomForestClassifier, ExtraTreesClassifier or DecisionTreeClassifier from a joblib or
 pickle file and writes DIR/NAME.json (the model) and DIR/NAME_metadata.json, each atomically.
@@ -11,6 +12,11 @@ Exactness (the served predict_proba must equal scikit-learn's):
 - each node's class distribution is normalised with the same numpy arithmetic scikit-learn's
   DecisionTreeClassifier.predict_proba uses (`value / value.sum(axis=1)`), which works whether
   `tree_.value` holds weighted counts (scikit-learn < 1.4) or fractions (>= 1.4).
+
+--reference adds the training data's profile that drift detection compares live traffic with
+(docs/model-format.md, "reference"): per feature the values themselves (up to 1000 rows) or 1000
+quantiles (numpy's linear quantiles at (i + 0.5) / 1000), and the class priors of the label column
+(--target, default: the one column that is not a feature).
 
 Needs only scikit-learn and joblib. Unpickling runs code from the file: export only models you trust.
 """
@@ -30,7 +36,8 @@ import tempfile
 from datetime import datetime, timezone
 
 FORMAT = "iris-forest"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+REFERENCE_POINTS = 1000
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
@@ -160,8 +167,68 @@ def json_safe(value):
     return repr(value)
 
 
-def build_model(estimator, features: list[str], classes: list[str], source: str) -> dict:
+def read_reference(path: str, features: list[str], classes: list[str], target: str | None) -> dict:
+    """The "reference" object from a labelled CSV: columns by name, every value a finite number."""
+    import csv
+
+    import numpy as np
+
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except OSError as error:
+        raise ExportError(f"--reference {path}: cannot read ({error.strerror})") from None
+    if len(rows) < 2:
+        raise ExportError(f"--reference {path}: needs a header line and at least one row")
+    header = [name.strip() for name in rows[0]]
+    missing = [name for name in features if name not in header]
+    if missing:
+        raise ExportError(f"--reference {path}: no column for the features {missing} (header: {header})")
+    if target is None:
+        others = [name for name in header if name not in features]
+        if len(others) != 1:
+            raise ExportError(f"--reference {path}: columns {others} are not features; say which is the label with --target")
+        target = others[0]
+    if target not in header:
+        raise ExportError(f"--reference {path}: no label column {target!r} (header: {header})")
+    columns = [header.index(name) for name in features]
+    label_column = header.index(target)
+    values = [[] for _ in features]
+    counts = {name: 0 for name in classes}
+    for line, row in enumerate(rows[1:], start=2):
+        if not row or all(cell.strip() == "" for cell in row):
+            continue
+        if len(row) != len(header):
+            raise ExportError(f"--reference {path}, line {line}: {len(row)} fields, expected {len(header)}")
+        label = row[label_column].strip()
+        if label not in counts:
+            raise ExportError(f"--reference {path}, line {line}: label {label[:100]!r} is not one of the model's classes {classes}")
+        counts[label] += 1
+        for f, column in enumerate(columns):
+            try:
+                value = float(row[column])
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise ExportError(f"--reference {path}, line {line}, column {header[column]!r}: {row[column][:100]!r} is not a finite number")
+            values[f].append(value)
+    n = sum(counts.values())
+    if n == 0:
+        raise ExportError(f"--reference {path}: no data rows")
+    kind = "values" if n <= REFERENCE_POINTS else "quantiles"
+    levels = [(i + 0.5) / REFERENCE_POINTS for i in range(REFERENCE_POINTS)]
+    profile = {}
+    for name, column in zip(features, values):
+        ordered = np.sort(np.asarray(column, dtype=np.float64))
+        points = ordered if kind == "values" else np.quantile(ordered, levels)
+        profile[name] = [float(v) for v in points]
+    return {"rows": n, "kind": kind, "class_priors": {name: counts[name] / n for name in classes},
+            "features": profile}
+
+
+def build_model(estimator, features: list[str], classes: list[str], source: str, reference: dict | None = None) -> dict:
     trees = getattr(estimator, "estimators_", [estimator])
+    extra = {} if reference is None else {"reference": reference}
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -172,6 +239,7 @@ def build_model(estimator, features: list[str], classes: list[str], source: str)
         "n_features": len(features),
         "n_classes": len(classes),
         "hyperparameters": json_safe(estimator.get_params(deep=False)),
+        **extra,
         "trees": [export_tree(tree.tree_, len(classes), f"tree {i}") for i, tree in enumerate(trees)],
     }
 
@@ -232,7 +300,8 @@ def to_json_bytes(document: dict) -> bytes:
     return (json.dumps(document, allow_nan=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def export(model_path: str, out_dir: str, name: str, flag_features: str | None) -> tuple[str, str]:
+def export(model_path: str, out_dir: str, name: str, flag_features: str | None,
+           reference_csv: str | None = None, target: str | None = None) -> tuple[str, str]:
     import sklearn
 
     if not NAME_PATTERN.match(name):
@@ -241,7 +310,8 @@ def export(model_path: str, out_dir: str, name: str, flag_features: str | None) 
     check_supported(estimator, model_path)
     features = feature_names(estimator, flag_features, model_path)
     classes = class_names(estimator, model_path)
-    model = build_model(estimator, features, classes, f"scikit-learn {sklearn.__version__}")
+    reference = None if reference_csv is None else read_reference(reference_csv, features, classes, target)
+    model = build_model(estimator, features, classes, f"scikit-learn {sklearn.__version__}", reference)
     model_bytes = to_json_bytes(model)
     metadata = build_metadata(estimator, model, model_bytes)
     os.makedirs(out_dir, exist_ok=True)
@@ -258,9 +328,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", required=True, help="directory for NAME.json and NAME_metadata.json")
     parser.add_argument("--name", required=True, help="model name, e.g. iris_model (the served model's name)")
     parser.add_argument("--feature-names", help="comma-separated names; default feature_names_in_ or x0..xN-1")
+    parser.add_argument("--reference", help="the training data as CSV (header line): adds the drift reference profile")
+    parser.add_argument("--target", help="with --reference: the label column (default: the one non-feature column)")
     args = parser.parse_args(argv)
+    if args.target is not None and args.reference is None:
+        parser.error("--target needs --reference")
     try:
-        model_file, metadata_file = export(args.model, args.out, args.name, args.feature_names)
+        model_file, metadata_file = export(args.model, args.out, args.name, args.feature_names,
+                                           args.reference, args.target)
     except ExportError as error:
         print(f"export_sklearn: {error}", file=sys.stderr)
         return 2

@@ -6,8 +6,8 @@ import { tempDir } from '../test/support/model.js'
 import { loadModel } from './model/load-model.js'
 import { crossValidate, TRAIN_DEFAULTS, type TrainResult, train } from './train.js'
 
-const COMMITTED = 'models/iris_model.json'
-const COMMITTED_META = 'models/iris_model_metadata.json'
+const COMMITTED = 'models/iris_model/1/iris_model.json'
+const COMMITTED_META = 'models/iris_model/1/iris_model_metadata.json'
 
 let dir: string
 let result: TrainResult
@@ -24,7 +24,7 @@ describe('train with the defaults', () => {
     const committed = await readFile(COMMITTED)
     expect(
       fresh.equals(committed),
-      'models/iris_model.json is stale: run `npm run train` and commit it',
+      'models/iris_model/1/iris_model.json is stale: run `npm run train -- --out models/iris_model/1` and commit it',
     ).toBe(true)
   })
 
@@ -71,7 +71,7 @@ describe('train with the defaults', () => {
       seed: 42,
       train_samples: 120,
       test_samples: 30,
-      format_version: 1,
+      format_version: 2,
       model_version: result.saved.modelVersion,
       source: expect.stringMatching(/^iris-prediction-service \d+\.\d+\.\d+/),
     })

@@ -124,6 +124,13 @@ export async function train(options: TrainOptions, now: () => Date = () => new D
         classes: labels,
         hyperparameters,
         forest: clf.forest,
+        // The training rows' profile, what drift detection compares live traffic with.
+        reference: buildReferenceProfile(
+          pick(X, split.train),
+          pick(y, split.train),
+          dataset.featureNames,
+          labels,
+        ),
       },
       {
         model_type: 'RandomForestClassifier',

@@ -79,7 +79,7 @@ describe('iris train', () => {
       seed: 3,
       train_samples: 120,
       test_samples: 30,
-      format_version: 1,
+      format_version: 2,
     })
     expect(meta.cv_accuracy.folds).toHaveLength(3)
     expect(meta.data_sha256).toMatch(/^[0-9a-f]{64}$/)

@@ -60,7 +60,7 @@ describe('save and load', () => {
     expect(loaded.model.classes).toEqual(['setosa', 'versicolor', 'virginica'])
     expect(loaded.metadataPath).toBe(metadataPathFor(goodPath))
     expect(loaded.metadata.model_version).toBe(modelVersionOf(goodText))
-    expect(loaded.metadata.format_version).toBe(1)
+    expect(loaded.metadata.format_version).toBe(2)
     expect(loaded.metadata.source).toBe('iris-prediction-service test')
   })
 
@@ -120,7 +120,7 @@ describe('load refuses broken model files', () => {
     ['not-json', () => 'hello', /: not valid JSON/],
     [
       'syntax',
-      () => goodText.replace('"format_version": 1,', '"format_version": 1,,'),
+      () => goodText.replace('"format_version": 2,', '"format_version": 2,,'),
       /not valid JSON: .* at line 3, column \d+/,
     ],
     [
@@ -138,8 +138,8 @@ describe('load refuses broken model files', () => {
     ['no-format', () => mutate((m) => delete m.format), /: missing field "format"$/],
     [
       'version',
-      () => mutate((m) => (m.format_version = 2)),
-      /format_version 2 is not supported \(this build reads 1\)/,
+      () => mutate((m) => (m.format_version = 3)),
+      /format_version 3 is not supported \(this build reads 1, 2\)/,
     ],
     [
       'version-type',

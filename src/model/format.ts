@@ -1,8 +1,11 @@
 /** The on-disk model format (docs/model-format.md): names, version and JSON shapes. */
+import type { ReferenceJson } from './reference-profile.js'
+
 export const MODEL_FORMAT = 'iris-forest'
-export const MODEL_FORMAT_VERSION = 1
+/** 2 adds the optional "reference" profile for drift detection; 1 (without it) still loads. */
+export const MODEL_FORMAT_VERSION = 2
 /** The versions this build can read. */
-export const SUPPORTED_FORMAT_VERSIONS: readonly number[] = [1]
+export const SUPPORTED_FORMAT_VERSIONS: readonly number[] = [1, 2]
 
 export interface TreeJson {
   node_count: number
@@ -25,6 +28,8 @@ export interface ModelFileJson {
   n_features: number
   n_classes: number
   hyperparameters: Record<string, unknown>
+  /** Version 2 only, optional: the training data's profile (src/model/reference-profile.ts). */
+  reference?: ReferenceJson
   trees: TreeJson[]
 }
 

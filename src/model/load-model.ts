@@ -76,6 +76,7 @@ export async function loadModel(modelPath: string): Promise<ForestModel> {
     nFeatures,
     nClasses: forest.nClasses,
     metadata: deepFreeze(artifact.metadata) as ModelMetadata,
+    reference: deepFreeze(model.reference),
     forest,
     predictor: predictor.choice,
     predictProba,

@@ -1,5 +1,6 @@
 import type { FlatTree, Forest } from '../ml/flat-tree.js'
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type TreeJson } from './format.js'
+import { type ReferenceProfile, referenceToJson } from './reference-profile.js'
 
 export interface ModelDescription {
   modelType: string
@@ -8,6 +9,8 @@ export interface ModelDescription {
   classes: readonly string[]
   hyperparameters: Record<string, unknown>
   forest: Forest
+  /** The training data's profile for drift detection; written as "reference" when present. */
+  reference?: ReferenceProfile | null
 }
 
 /**
@@ -33,6 +36,9 @@ export function serializeModel(model: ModelDescription): string {
     n_features: forest.nFeatures,
     n_classes: forest.nClasses,
     hyperparameters: model.hyperparameters,
+    ...(model.reference
+      ? { reference: referenceToJson(model.reference, model.featureNames, model.classes) }
+      : {}),
   }
   const lines = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},`)
   const trees = forest.trees.map((t) => `    ${JSON.stringify(treeToJson(t))}`).join(',\n')

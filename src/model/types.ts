@@ -1,4 +1,5 @@
 import type { ForestExplanation } from '../ml/treeshap.js'
+import type { ReferenceProfile } from './reference-profile.js'
 
 /**
  * What the API and CLI need from a loaded model. Implemented by ForestModel (model/load-model.ts).
@@ -31,6 +32,8 @@ export interface PredictionModel {
   readonly nFeatures: number
   readonly nClasses: number
   readonly metadata: ModelMetadata
+  /** The training data's profile for drift detection; null or absent when the model file has none. */
+  readonly reference?: ReferenceProfile | null
   /** Returns nRows * nClasses probabilities, row-major, in `classes` order. */
   predictProba(rows: Float64Array, nRows: number): Float64Array
   /** Class index per row: argmax of predictProba, ties to the lowest index. */

@@ -13,6 +13,7 @@ import {
   stringAt,
   uniqueStringsAt,
 } from './json-checks.js'
+import { type ReferenceProfile, validateReference } from './reference-profile.js'
 
 /** A model file checked against every rule of docs/model-format.md, with its trees as typed arrays. */
 export interface ValidatedModel {
@@ -23,6 +24,8 @@ export interface ValidatedModel {
   classes: string[]
   hyperparameters: Record<string, unknown>
   forest: Forest
+  /** The drift reference (format version 2, when the file has one), else null. */
+  reference: ReferenceProfile | null
 }
 
 const SUM_TOLERANCE = 1e-9
@@ -59,6 +62,10 @@ export function validateModelText(text: string): ValidatedModel {
   const treeList = arrayAt(root, 'trees')
   if (treeList.length === 0) throw new Fault('trees is empty: a forest needs at least one tree')
   const trees = treeList.map((t, i) => validateTree(t, `trees[${i}].`, nFeatures, nClasses))
+  if ('reference' in root && formatVersion < 2) {
+    throw new Fault(`reference appears in a format_version ${formatVersion} file (it needs version 2)`)
+  }
+  const reference = 'reference' in root ? validateReference(root.reference, featureNames, classes) : null
   return {
     formatVersion,
     modelType,
@@ -67,6 +74,7 @@ export function validateModelText(text: string): ValidatedModel {
     classes,
     hyperparameters,
     forest: { nFeatures, nClasses, trees },
+    reference,
   }
 }
 

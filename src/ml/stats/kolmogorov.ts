@@ -78,7 +78,7 @@ export function durbinCdf(n: number, x: number): number {
   H[(m - 1) * m] = (1 - 2 * h ** m + Math.max(2 * h - 1, 0) ** m) * inverseFactorial[m]!
   let power: Float64Array | null = null
   let powerExponent = 0
-  let base = H
+  let base: Float64Array = H
   let baseExponent = 0
   for (let e = n; e > 0; e = Math.floor(e / 2)) {
     if (e % 2 === 1) {
