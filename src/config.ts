@@ -84,9 +84,31 @@ export const ConfigSchema = Type.Object({
     0,
     100_000_000,
     0,
-    'Requests per client (API key, else IP) per window and worker; 0 = off',
+    'Requests per client (key or token, else address) per window, across the instance (or REDIS_URL); 0 = off',
   ),
   RATE_LIMIT_WINDOW_S: seconds(60, 'Rate-limit window length'),
+  REDIS_URL: Type.String({
+    default: '',
+    description:
+      'redis://host:6379: rate-limit counts shared by every instance using it (default: per instance)',
+  }),
+  RATE_LIMIT_ON_STORE_ERROR: Type.Enum(['open', 'closed'], {
+    default: 'open',
+    description:
+      'When the rate-limit store (Redis) fails or is slow: let requests through, or refuse them (429)',
+  }),
+  RATE_LIMIT_STORE_TIMEOUT_MS: int(
+    1,
+    10_000,
+    100,
+    'Longest wait for the rate-limit store before RATE_LIMIT_ON_STORE_ERROR applies',
+  ),
+  TRUST_PROXY: Type.String({
+    default: 'off',
+    pattern: '^\\s*(off|false|\\d{1,2}|[0-9A-Za-z:./]+(\\s*,\\s*[0-9A-Za-z:./]+)*)\\s*$',
+    description:
+      'off, a hop count (1 = one ingress in front) or proxy addresses/CIDRs: whether X-Forwarded-For names the client',
+  }),
   CORS_ORIGINS: Type.String({
     default: '',
     description: 'Comma-separated origins allowed by CORS (default: none)',
@@ -128,6 +150,8 @@ function describe(schema: TSchema): string {
   if (s.type === 'integer') return `an integer ${low} and <= ${s.maximum}`
   if (s.type === 'number') return `a number ${low} and <= ${s.maximum}`
   if (s.type === 'boolean') return 'true or false'
+  if ((schema as { pattern?: string }).pattern !== undefined)
+    return (schema as { description?: string }).description ?? 'valid'
   return 'a non-empty string'
 }
 

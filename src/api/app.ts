@@ -31,6 +31,7 @@ import {
   securityOptionsFrom,
   securityPlugin,
 } from './security/index.js'
+import { failedAuthCounter, type LimiterStore, rateLimitOptionsFrom } from './security/rate-limit.js'
 
 export interface BuildOptions {
   /** Defaults to a pino logger on stdout at config.LOG_LEVEL (tests pass one writing to memory). */
@@ -43,6 +44,8 @@ export interface BuildOptions {
   version?: string
   /** POST /admin/reload; defaults to reloading in this process (src/server/worker.ts passes the cluster relay). */
   reload?: Reloader
+  /** Where rate-limit counts live without REDIS_URL; default this process (a cluster worker asks the primary). */
+  rateLimitStore?: LimiterStore
 }
 
 export type App = FastifyInstance
@@ -77,6 +80,13 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
     },
   }
   const security = await securityOptionsFrom(config, logger)
+  // TRUST_PROXY and the rate limiter (counts in this process, the cluster primary or Redis).
+  security.rateLimit = await rateLimitOptionsFrom(config, {
+    store: options.rateLimitStore,
+    logger,
+    registry: metrics.registry,
+  })
+  security.onAuthFailure ??= failedAuthCounter(security.rateLimit)
   const recorder = new RequestRecorder(logger, metrics)
   // Router and HTTP-parser faults answered in our shape, headers, request id and log line too.
   const frameworkDeps = { recorder, logger, headers: security.headerSets.api }
@@ -89,6 +99,8 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
     // While draining, keep serving requests that arrive on open connections (with Connection: close)
     // instead of answering 503 in a shape that is not ours.
     return503OnClosing: false,
+    // request.ip: the peer, or the client X-Forwarded-For names through trusted proxies (TRUST_PROXY).
+    ...(security.rateLimit.trust === undefined ? {} : { trustProxy: security.rateLimit.trust }),
     frameworkErrors: frameworkErrorHandler(frameworkDeps),
     clientErrorHandler: clientErrorHandler(frameworkDeps),
     // Our server (timeouts included) instead of Fastify's, so the fast lane sees each request first.

@@ -10,6 +10,7 @@ import { createLogger } from '../api/logging.js'
 import type { Config } from '../config.js'
 import { modelsDirOf } from '../model/reload.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
+import { serveClusterRateLimit } from './rate-limit-primary.js'
 import { workerEnv, workerExecArgv } from './memory-settings.js'
 import { WorkerPool } from './pool.js'
 import { installPrimaryReload } from './reload-cluster.js'
@@ -34,6 +35,8 @@ export function runPrimary(config: Config, entry: string): void {
     retire: (w) => w.process.kill('SIGTERM'),
   })
   serveClusterMetrics(() => pool.serving())
+  // The instance's rate-limit counts, asked by every worker (with REDIS_URL they go to Redis instead).
+  if (config.REDIS_URL === '') serveClusterRateLimit()
   // SIGHUP and POST /admin/reload reach every serving worker through here; new workers start from the
   // serving file, and standbys (which hold the old model) are replaced.
   const reload = installPrimaryReload(

@@ -11,6 +11,7 @@ import type { Config } from '../config.js'
 import { ModelSlot } from '../model/model-slot.js'
 import { modelReloaderFor } from '../model/reload.js'
 import { workerMetricsSource } from './cluster-metrics.js'
+import { ClusterLimiterStore } from './rate-limit-worker.js'
 import { installStandaloneReload, installWorkerReload } from './reload-cluster.js'
 
 /** Worker -> primary: the model is loaded; waiting for WORKER_LISTEN (src/server/pool.ts decides when). */
@@ -62,6 +63,10 @@ export async function runWorker(config: Config): Promise<void> {
     metrics,
     reload,
     ...(inCluster ? { metricsText: workerMetricsSource(metrics.registry) } : {}),
+    // Rate-limit counts for the whole instance live in the primary (unless REDIS_URL shares them wider).
+    ...(inCluster && config.REDIS_URL === ''
+      ? { rateLimitStore: new ClusterLimiterStore(config.RATE_LIMIT_STORE_TIMEOUT_MS) }
+      : {}),
   })
 
   let closing = false

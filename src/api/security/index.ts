@@ -20,7 +20,7 @@ import {
   securityHeaderSets,
 } from './headers.js'
 import { JwtVerifier } from './jwt.js'
-import { installRateLimit, type RateLimitOptions } from './rate-limit.js'
+import { installFailedAuthGuard, installRateLimit, type RateLimitOptions } from './rate-limit.js'
 import { checkDeclaredAccess } from './scopes.js'
 
 export interface SecurityOptions extends HeadersOptions {
@@ -90,6 +90,7 @@ export interface SecurityPluginOptions extends SecurityOptions {
 const securityPlugin: FastifyPluginAsync<SecurityPluginOptions> = async (app: FastifyInstance, options) => {
   checkDeclaredAccess(app)
   await installSecurityHeaders(app, options)
+  installFailedAuthGuard(app, options.rateLimit)
   installAuth(app, options.gate, options.onAuthFailure ? { onAuthFailure: options.onAuthFailure } : {})
   installRateLimit(app, options.rateLimit)
   const stopWatching = options.keys.watch(options.keyFilePollMs, options.logger)

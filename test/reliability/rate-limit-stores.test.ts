@@ -1,0 +1,265 @@
+/**
+ * One contract, every rate-limit store: this process's memory, a cluster worker asking the primary's table
+ * (over an in-process channel that delivers like IPC, one turn later), and Redis (a real redis-server).
+ * Then what only one store has: the worker's batching and timeout, Redis shared by two clients (two
+ * instances), Redis killed, restarted, and stopped (slow).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RedisLimiterStore } from '../../src/api/security/rate-limit-redis.js'
+import { type Decision, type LimiterStore, MemoryStore } from '../../src/api/security/rate-limit-store.js'
+import { countBatch } from '../../src/server/rate-limit-primary.js'
+import type { RateLimitAsk } from '../../src/server/rate-limit-protocol.js'
+import { type Channel, ClusterLimiterStore } from '../../src/server/rate-limit-worker.js'
+import { NO_REDIS, type RedisServer, redisBinary, startRedis } from '../support/redis-server.js'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Wait until the current `windowMs` window has at least `needMs` left, so a test's hits share one. */
+async function roomInWindow(windowMs: number, needMs: number): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs)
+  if (left < needMs) await sleep(left + 5)
+}
+
+/** A worker-primary pair in one process: the "primary" counts each ask one turn later, as IPC would. */
+function channelTo(primary: MemoryStore, options: { silent?: boolean } = {}) {
+  const sent: RateLimitAsk[] = []
+  let deliver: ((msg: unknown) => void) | undefined
+  const channel: Channel = {
+    send: (msg) => {
+      sent.push(msg)
+      if (options.silent) return
+      setImmediate(() =>
+        deliver?.({ type: 'iris:ratelimit-answer', id: msg.id, counts: countBatch(primary, msg.hits) }),
+      )
+    },
+    listen: (onMessage) => {
+      deliver = onMessage
+      return () => {
+        deliver = undefined
+      }
+    },
+  }
+  return { channel, sent }
+}
+
+const redisPath = redisBinary()
+let redis: RedisServer | undefined
+let unique = 0
+/** A client id no other test (or earlier run against the same Redis) has used. */
+const client = (name: string) => `${name}:${process.pid}:${Date.now()}:${unique++}`
+
+beforeAll(async () => {
+  if (redisPath !== undefined) redis = await startRedis()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+
+interface StoreCase {
+  name: string
+  make: () => Promise<LimiterStore>
+}
+
+const cases: StoreCase[] = [
+  { name: 'memory', make: async () => new MemoryStore() },
+  { name: 'cluster', make: async () => new ClusterLimiterStore(1000, channelTo(new MemoryStore()).channel) },
+  {
+    name: 'redis',
+    make: async () => {
+      const store = new RedisLimiterStore({ url: redis!.url, timeoutMs: 1000 })
+      await store.ready(5000)
+      return store
+    },
+  },
+]
+
+describe.each(cases)('$name store: the shared contract', ({ name, make }) => {
+  const skip = name === 'redis' && redisPath === undefined
+  if (skip) console.warn(NO_REDIS)
+  let store: LimiterStore
+  beforeAll(async () => {
+    if (!skip) store = await make()
+  })
+  afterAll(async () => {
+    if (!skip) await store.close()
+  })
+
+  it.skipIf(skip)('allows exactly `limit` requests per window, counting down, then refuses', async () => {
+    await roomInWindow(60_000, 5000)
+    const c = client('countdown')
+    const got: Decision[] = []
+    for (let i = 0; i < 5; i++) got.push(await store.hit(c, 3, 60_000))
+    expect(got.map((d) => d.allowed)).toEqual([true, true, true, false, false])
+    expect(got.map((d) => d.remaining)).toEqual([2, 1, 0, 0, 0])
+    for (const d of got) {
+      expect(d.resetMs).toBeGreaterThan(0)
+      expect(d.resetMs).toBeLessThanOrEqual(60_000)
+    }
+  })
+
+  it.skipIf(skip)('counts each client apart', async () => {
+    await roomInWindow(60_000, 5000)
+    const [a, b] = [client('a'), client('b')]
+    expect((await store.hit(a, 1, 60_000)).allowed).toBe(true)
+    expect((await store.hit(a, 1, 60_000)).allowed).toBe(false)
+    expect((await store.hit(b, 1, 60_000)).allowed).toBe(true)
+  })
+
+  it.skipIf(skip)('judges the same count against each call’s limit (tiers)', async () => {
+    await roomInWindow(60_000, 5000)
+    const c = client('tier')
+    await store.hit(c, 2, 60_000)
+    await store.hit(c, 2, 60_000)
+    expect((await store.hit(c, 2, 60_000)).allowed).toBe(false)
+    const wider = await store.hit(c, 10, 60_000)
+    expect(wider).toMatchObject({ allowed: true, remaining: 6 })
+  })
+
+  it.skipIf(skip)('keeps windows of different lengths apart', async () => {
+    await roomInWindow(60_000, 5000)
+    const c = client('windows')
+    expect((await store.hit(c, 1, 60_000)).allowed).toBe(true)
+    expect((await store.hit(c, 1, 30_000)).allowed).toBe(true)
+    expect((await store.hit(c, 1, 60_000)).allowed).toBe(false)
+  })
+
+  it.skipIf(skip)('allows exactly `limit` of many concurrent requests', async () => {
+    await roomInWindow(60_000, 5000)
+    const c = client('burst')
+    const all = await Promise.all(Array.from({ length: 50 }, () => store.hit(c, 20, 60_000)))
+    expect(all.filter((d) => d.allowed)).toHaveLength(20)
+    expect(new Set(all.filter((d) => d.allowed).map((d) => d.remaining)).size).toBe(20)
+  })
+
+  it.skipIf(skip)('starts counting again when the window ends', async () => {
+    const w = 500
+    await roomInWindow(w, 350)
+    const c = client('reset')
+    expect((await store.hit(c, 1, w)).allowed).toBe(true)
+    const refused = await store.hit(c, 1, w)
+    expect(refused.allowed).toBe(false)
+    expect(refused.resetMs).toBeLessThanOrEqual(w)
+    await sleep(refused.resetMs + 30)
+    expect((await store.hit(c, 1, w)).allowed).toBe(true)
+  })
+})
+
+describe('cluster store (worker side)', () => {
+  it('sends every hit of one event-loop turn in one message, and answers each in order', async () => {
+    const primary = new MemoryStore()
+    const { channel, sent } = channelTo(primary)
+    const store = new ClusterLimiterStore(1000, channel)
+    const c = client('batch')
+    const all = await Promise.all(Array.from({ length: 100 }, () => store.hit(c, 30, 60_000)))
+    expect(sent).toHaveLength(1)
+    expect(sent[0]!.hits).toHaveLength(200)
+    expect(all.map((d) => d.allowed)).toEqual(Array.from({ length: 100 }, (_, i) => i < 30))
+    expect(store.pending).toBe(0)
+    await store.close()
+  })
+
+  it('fails the batch, not the process, when the primary does not answer in time', async () => {
+    const store = new ClusterLimiterStore(80, channelTo(new MemoryStore(), { silent: true }).channel)
+    const started = Date.now()
+    await expect(store.hit('ip:10.0.0.1', 5, 60_000)).rejects.toThrow(/did not answer within 80 ms/)
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(store.pending).toBe(0)
+    await store.close()
+  })
+
+  it('fails at once when the channel is gone', async () => {
+    const channel: Channel = {
+      send: () => {
+        throw new Error('channel closed')
+      },
+      listen: () => () => {},
+    }
+    const store = new ClusterLimiterStore(5000, channel)
+    await expect(store.hit('ip:10.0.0.1', 5, 60_000)).rejects.toThrow(/channel closed/)
+    await store.close()
+  })
+
+  it('the primary refuses a malformed ask instead of crashing', () => {
+    const counts = countBatch(new MemoryStore(), ['ok', 1000, 42 as unknown as string, 1000, 'x', -5])
+    expect(counts[0]).toBe(1)
+    expect(counts[2]).toBe(Number.MAX_SAFE_INTEGER)
+    expect(counts[4]).toBe(Number.MAX_SAFE_INTEGER)
+  })
+})
+
+describe.skipIf(redisPath === undefined)('Redis store against a real redis-server', () => {
+  it('two clients (two instances) share one count: exactly the limit in all', async () => {
+    const [one, two] = [
+      new RedisLimiterStore({ url: redis!.url, timeoutMs: 1000 }),
+      new RedisLimiterStore({ url: redis!.url, timeoutMs: 1000 }),
+    ]
+    await Promise.all([one.ready(5000), two.ready(5000)])
+    await roomInWindow(60_000, 5000)
+    const c = client('shared')
+    const all = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? one : two).hit(c, 20, 60_000)),
+    )
+    expect(all.filter((d) => d.allowed)).toHaveLength(20)
+    await Promise.all([one.close(), two.close()])
+  })
+
+  it('sets an expiry on every key, so idle clients leave nothing behind', async () => {
+    const store = new RedisLimiterStore({ url: redis!.url, timeoutMs: 1000, keyPrefix: 'iris:ttl-test:' })
+    await store.ready(5000)
+    await store.hit('ip:10.9.9.9', 5, 60_000)
+    const keys = await store.redis.keys('iris:ttl-test:*')
+    expect(keys).toEqual(['iris:ttl-test:60000:ip:10.9.9.9'])
+    const ttl = await store.redis.pttl(keys[0]!)
+    expect(ttl).toBeGreaterThan(0)
+    expect(ttl).toBeLessThanOrEqual(60_000)
+    await store.close()
+  })
+
+  it('hashes an overlong client id into a bounded key', async () => {
+    const store = new RedisLimiterStore({ url: redis!.url, timeoutMs: 1000, keyPrefix: 'iris:long-test:' })
+    await store.ready(5000)
+    const long = `jwt:${'x'.repeat(5000)}`
+    await store.hit(long, 5, 60_000)
+    expect((await store.hit(long, 5, 60_000)).remaining).toBe(3)
+    const keys = await store.redis.keys('iris:long-test:*')
+    expect(keys).toHaveLength(1)
+    expect(keys[0]!.length).toBeLessThan(80)
+    await store.close()
+  })
+
+  it('a stopped (unresponsive) Redis fails each hit within the command timeout', async () => {
+    const own = await startRedis()
+    const store = new RedisLimiterStore({ url: own.url, timeoutMs: 100 })
+    await store.ready(5000)
+    own.pause()
+    try {
+      const started = Date.now()
+      await expect(store.hit('ip:10.0.0.1', 5, 60_000)).rejects.toThrow(/timed out/i)
+      expect(Date.now() - started).toBeLessThan(1000)
+    } finally {
+      own.resume()
+      await store.close()
+      await own.stop()
+    }
+  })
+
+  it('a killed Redis fails hits at once; a restarted one is used again', async () => {
+    const own = await startRedis()
+    const store = new RedisLimiterStore({ url: own.url, timeoutMs: 200 })
+    await store.ready(5000)
+    expect((await store.hit('ip:10.0.0.2', 5, 60_000)).allowed).toBe(true)
+    await own.kill()
+    const started = Date.now()
+    await expect(store.hit('ip:10.0.0.2', 5, 60_000)).rejects.toThrow()
+    expect(Date.now() - started).toBeLessThan(500)
+    const again = await startRedis(own.port)
+    try {
+      await store.ready(10_000)
+      // A fresh server: the count starts over.
+      expect(await store.hit('ip:10.0.0.2', 5, 60_000)).toMatchObject({ allowed: true, remaining: 4 })
+    } finally {
+      await store.close()
+      await again.stop()
+    }
+  })
+})
