@@ -6,9 +6,9 @@
 import fc from 'fast-check'
 import Value from 'typebox/value'
 import { describe, expect, it } from 'vitest'
+import { PredictBody } from './contracts/predict.js'
 import { InputError } from './errors.js'
 import { parsePredictInput } from './input.js'
-import { PredictBody } from './schemas.js'
 
 function fault(body: unknown, nF = 4, maxRows = 100): { status: number; message: string } {
   try {

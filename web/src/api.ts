@@ -1,10 +1,17 @@
 // The only module that talks HTTP. Every failure becomes an ApiError whose message a person can act on:
 // unreachable server, time-out, or the API's own {"error": "..."} text with its status code.
+// Reply types come from the server's schemas (type-only imports: nothing of the server is bundled).
 
-export interface ProbaReply {
-  prediction: string[]
-  probabilities: number[][]
-}
+import type { Static } from 'typebox'
+import type { ExplainResponse } from '../../src/api/contracts/explain.js'
+import type { PredictProbaResponse, PredictResponse } from '../../src/api/contracts/predict.js'
+
+/** POST /predict's reply. */
+export type PredictReply = Static<typeof PredictResponse>
+/** POST /predict-proba's reply. */
+export type ProbaReply = Static<typeof PredictProbaResponse>
+/** POST /explain's reply. */
+export type ExplainReply = Static<typeof ExplainResponse>
 
 export type ApiFailure = 'unreachable' | 'timeout' | 'http' | 'bad-reply'
 
@@ -110,12 +117,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
   return {
     async predict(rows: readonly (readonly number[])[], signal?: AbortSignal): Promise<string[]> {
-      const reply = await request<{ prediction: string[] }>(
-        'POST',
-        '/predict',
-        JSON.stringify({ input: rows }),
-        signal,
-      )
+      const reply = await request<PredictReply>('POST', '/predict', JSON.stringify({ input: rows }), signal)
       if (!Array.isArray(reply?.prediction) || reply.prediction.length !== rows.length) {
         throw new ApiError(
           `The API answered POST /predict without ${rows.length} prediction(s).`,

@@ -8,8 +8,8 @@
 import type { FastifyInstance } from 'fastify'
 import { ModelPathError, ModelReloadError, type Reloader } from '../../model/reload.js'
 import type { ApiContext } from '../context.js'
+import { ErrorResponse } from '../contracts/error.js'
 import { HttpError } from '../errors.js'
-import { ErrorResponse } from '../schemas.js'
 
 export interface AdminOptions extends ApiContext {
   reload: Reloader

@@ -14,11 +14,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { TreeShapError } from '../../ml/treeshap.js'
 import type { PredictionModel } from '../../model/types.js'
 import type { ApiContext, RoutePlugin } from '../context.js'
+import { ExplainResponse, explainErrorResponses } from '../contracts/explain.js'
+import { PredictBody, predictErrorResponses } from '../contracts/predict.js'
+import { noSchemaValidation } from '../contracts/validation.js'
 import { HttpError, InputError, JSON_TYPE, ModelNotReadyError } from '../errors.js'
 import { parsePredictInput } from '../input.js'
 import { argmaxRows, quotedClasses } from '../predict-endpoint.js'
-import { PredictBody, predictErrorResponses } from '../schemas.js'
-import { ExplainResponse, explainErrorResponses } from './explain-schema.js'
 
 /** The served model offers no explain() (or its trees cannot be explained): 501, with the reason. */
 export class ExplainUnsupportedError extends HttpError {
@@ -70,9 +71,6 @@ export function explainJson(
   }
   return `${s}]}`
 }
-
-// Bodies are validated by parsePredictInput, not by Ajv (as /predict-proba).
-const noSchemaValidation = () => () => true
 
 /** Rows explained between two yields to the event loop: ~3 ms of CPU for the 100-tree Iris forest. */
 export const EXPLAIN_SLICE_ROWS = 32

@@ -4,9 +4,10 @@
  */
 
 import type { ApiContext, RoutePlugin } from '../context.js'
+import { ErrorResponse } from '../contracts/error.js'
+import { HealthResponse, LiveResponse, ReadyResponse } from '../contracts/health.js'
 import { ModelNotReadyError } from '../errors.js'
 import { SERVICE_NAME } from '../logging.js'
-import { ErrorResponse, HealthResponse, LiveResponse, ReadyResponse } from '../schemas.js'
 
 const healthRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const tags = ['health']

@@ -1,7 +1,8 @@
 /** GET /model: the served model's metadata (features, classes, hyper-parameters, metrics, version...). */
 import type { ApiContext, RoutePlugin } from '../context.js'
+import { ErrorResponse } from '../contracts/error.js'
+import { ModelResponse } from '../contracts/model.js'
 import { ModelNotReadyError } from '../errors.js'
-import { ErrorResponse, ModelResponse } from '../schemas.js'
 
 const modelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const rec = ctx.recorder.route('/model', 'GET')

@@ -6,12 +6,15 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ApiContext, RoutePlugin } from '../context.js'
+import {
+  PredictBody,
+  PredictProbaResponse,
+  PredictResponse,
+  predictErrorResponses,
+} from '../contracts/predict.js'
+import { noSchemaValidation } from '../contracts/validation.js'
 import { JSON_TYPE } from '../errors.js'
 import { PREDICT_URLS, predictEndpoints } from '../predict-endpoint.js'
-import { PredictBody, PredictProbaResponse, PredictResponse, predictErrorResponses } from '../schemas.js'
-
-// Bodies are validated by parsePredictInput, not by Ajv (see the header comment).
-const noSchemaValidation = () => () => true
 
 const predictRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const endpoints = predictEndpoints(ctx)

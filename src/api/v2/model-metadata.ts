@@ -5,7 +5,7 @@
 
 import type { Static } from 'typebox'
 import type { PredictionModel } from '../../model/types.js'
-import type { V2ModelMetadata } from './schemas.js'
+import type { V2ModelMetadata } from '../contracts/v2.js'
 
 /** The model input's name in metadata; requests may name their tensor anything. */
 export const V2_INPUT_NAME = 'input-0'

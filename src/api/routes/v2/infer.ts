@@ -2,17 +2,17 @@
  * V2 inference: POST /v2/models/{name}[/versions/{version}]/infer. The body is checked by
  * ../../v2/request.ts (exact messages), not by Ajv; the reply is written by hand (../../v2/outputs.ts).
  */
+
 import type { ApiContext, RoutePlugin } from '../../context.js'
+import { ErrorResponse } from '../../contracts/error.js'
+import { V2InferRequest, V2InferResponse } from '../../contracts/v2.js'
+import { noSchemaValidation } from '../../contracts/validation.js'
 import { JSON_TYPE } from '../../errors.js'
 import { argmaxRows, quotedClasses } from '../../predict-endpoint.js'
-import { ErrorResponse } from '../../schemas.js'
 import { MODEL_BASES, type ModelParams, resolveModel } from '../../v2/model-lookup.js'
 import { inferReplyJson } from '../../v2/outputs.js'
 import { parseInferRequest } from '../../v2/request.js'
-import { V2InferRequest, V2InferResponse } from '../../v2/schemas.js'
 import { notFound, notReady, tags } from './shared.js'
-
-const noSchemaValidation = () => () => true
 
 const errorResponses = {
   400: { ...ErrorResponse, description: 'Bad request: envelope, shape, datatype, data or output name' },
@@ -40,7 +40,7 @@ const v2InferRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         config: { access: 'predict' },
       },
       (request, reply) => {
-        const model = resolveModel(ctx.models, request.params as ModelParams)
+        const model = resolveModel(ctx.models, request.params as ModelParams, ctx.versions)
         const body = parseInferRequest(request.body, model.nFeatures, ctx.config.MAX_BATCH_ROWS)
         const proba = model.predictProba(body.rows, body.nRows)
         const indices = argmaxRows(proba, body.nRows, model.nClasses)
@@ -55,9 +55,13 @@ const v2InferRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           proba,
           indices,
         })
-        reply.header('x-request-id', request.id).type(JSON_TYPE).send(json)
+        reply
+          .header('x-request-id', request.id)
+          .header('x-model-version', model.version)
+          .type(JSON_TYPE)
+          .send(json)
         ctx.metrics.observePrediction(ctx.metrics.seriesFor(model), rowsChild, body.rows, body.nRows, indices)
-        rec.done(request, 200)
+        rec.done(request, 200, null, undefined, model.version)
       },
     )
   }

@@ -1,8 +1,8 @@
 /** V2 server routes: metadata (GET /v2), liveness and readiness (a model is loaded). */
 import type { ApiContext, RoutePlugin } from '../../context.js'
+import { V2Live, V2Ready, V2ServerMetadata } from '../../contracts/v2.js'
 import { ModelNotReadyError } from '../../errors.js'
 import { packageInfo } from '../../v2/package-info.js'
-import { V2Live, V2Ready, V2ServerMetadata } from '../../v2/schemas.js'
 import { notReady, sendWithId, tags } from './shared.js'
 
 const v2ServerRoutes: RoutePlugin = async (app, ctx: ApiContext) => {

@@ -1,6 +1,6 @@
 /** What the V2 route files share: the OpenAPI tag, the common error responses and the reply. */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ErrorResponse } from '../../schemas.js'
+import { ErrorResponse } from '../../contracts/error.js'
 
 export const tags = ['open-inference-protocol']
 export const notFound = { 404: { ...ErrorResponse, description: 'No such model or version' } }

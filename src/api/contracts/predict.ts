@@ -1,9 +1,11 @@
 /**
- * TypeBox schemas for the HTTP contract: TypeScript types, response serialisation and the OpenAPI
- * document (/openapi.json, /docs) all come from here. Prediction bodies are checked by the hand-written
- * loop in ./input.ts (exact status codes and positions); input.test.ts holds both to the same cases.
+ * The POST /predict and /predict-proba contract. Like every file of src/api/contracts/ (one per contract),
+ * TypeScript types, response serialisation, the OpenAPI document (/openapi.json, /docs) and the web
+ * client's reply types (web/src/api.ts) all come from here. Bodies are checked by the hand-written loop in
+ * ../input.ts (exact status codes and positions); ../input.test.ts holds both to the same cases.
  */
 import { type Static, Type } from 'typebox'
+import { ErrorResponse } from './error.js'
 
 const SETOSA = [5.1, 3.5, 1.4, 0.2]
 const VIRGINICA = [6.2, 3.4, 5.4, 2.3]
@@ -40,48 +42,6 @@ export const PredictProbaResponse = Type.Object(
     }),
   },
   { examples: [{ prediction: ['setosa'], probabilities: [[1, 0, 0]] }] },
-)
-
-export const ErrorResponse = Type.Object(
-  { error: Type.String({ description: 'What is wrong and where' }) },
-  { examples: [{ error: 'input[0][1] must be a number, got string' }] },
-)
-
-export const HealthResponse = Type.Object(
-  {
-    status: Type.Literal('healthy'),
-    timestamp: Type.String({ format: 'date-time' }),
-    service: Type.String(),
-  },
-  {
-    examples: [{ status: 'healthy', timestamp: '2024-03-14T12:00:00.000Z', service: 'iris-prediction-api' }],
-  },
-)
-
-export const LiveResponse = Type.Object({ status: Type.Literal('alive') })
-
-export const ReadyResponse = Type.Object({
-  status: Type.Literal('ready'),
-  model: Type.String(),
-  model_version: Type.String(),
-})
-
-export const ModelResponse = Type.Object(
-  {
-    name: Type.String(),
-    version: Type.String(),
-    model_type: Type.String(),
-    model_version: Type.String(),
-    feature_names: Type.Array(Type.String()),
-    target_names: Type.Array(Type.String()),
-    n_estimators: Type.Number(),
-    hyperparameters: Type.Record(Type.String(), Type.Unknown()),
-    metrics: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-    feature_importance: Type.Record(Type.String(), Type.Number()),
-    created_at: Type.Union([Type.String(), Type.Null()]),
-    data_sha256: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: true, description: "The served model's metadata (docs/model-format.md)" },
 )
 
 /** Error responses a prediction route can give, for the OpenAPI document. */

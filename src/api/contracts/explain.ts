@@ -4,7 +4,7 @@
  * (seed 42) explaining a typical setosa.
  */
 import { Type } from 'typebox'
-import { ErrorResponse } from '../schemas.js'
+import { ErrorResponse } from './error.js'
 
 const PerClass = (description: string) =>
   Type.Record(Type.String(), Type.Number(), { description: `${description}, keyed by class name` })
