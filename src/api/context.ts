@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Config } from '../config.js'
 import type { ModelSlot } from '../model/model-slot.js'
+import type { ServedVersions, ServingRegistry } from '../model/registry/index.js'
 import type { Logger } from './logging.js'
 import type { ApiMetrics } from './metrics/index.js'
 import type { RequestRecorder } from './recorder.js'
@@ -20,6 +21,10 @@ export interface ApiContext {
   readonly metricsText: () => Promise<string>
   /** Security headers for plugins that serve documents (the UI, Swagger UI); JSON routes get the API set. */
   readonly documentHeaders: Pick<SecurityHeaderSets, 'document' | 'docs'>
+  /** Every loaded registry version, stable among them (empty when MODEL_PATH serves one file). */
+  readonly versions: ServedVersions
+  /** The registry served (GET /models), or null in MODEL_PATH mode. */
+  readonly registry: ServingRegistry | null
 }
 
 export type RoutePlugin = FastifyPluginAsync<ApiContext>

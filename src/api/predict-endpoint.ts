@@ -66,6 +66,11 @@ export class PredictEndpoint {
   /** Logs and times this route's requests (one RouteRecorder per route, shared by both ways in). */
   readonly recorder: RouteRecorder
   private readonly rowsChild: HistogramChild
+  /**
+   * The version that produced the last `answer()` (read right after it: answer is synchronous), for the
+   * X-Model-Version header and the log line.
+   */
+  servedVersion = ''
 
   constructor(
     private readonly ctx: ApiContext,
@@ -80,6 +85,7 @@ export class PredictEndpoint {
   answer(body: unknown): string {
     const model = this.ctx.models.current
     if (model === null) throw new ModelNotReadyError()
+    this.servedVersion = model.version
     const { rows, nRows } = parsePredictInput(body, model.nFeatures, this.ctx.config.MAX_BATCH_ROWS)
     let json: string
     let idx: Int32Array

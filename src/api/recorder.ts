@@ -20,12 +20,26 @@ export class RouteRecorder {
     readonly method: string,
   ) {}
 
-  done(request: FastifyRequest, status: number, error: string | null = null, err?: unknown): void {
-    this.record(request.raw, request.id, status, error, err)
+  done(
+    request: FastifyRequest,
+    status: number,
+    error: string | null = null,
+    err?: unknown,
+    modelVersion?: string,
+  ): void {
+    this.record(request.raw, request.id, status, error, err, modelVersion)
   }
 
   /** The same for a request that did not go through Fastify (the fast lane): the raw message and its id. */
-  record(raw: IncomingMessage, id: string, status: number, error: string | null = null, err?: unknown): void {
+  /** `modelVersion`: the version that answered a prediction, written into the log line. */
+  record(
+    raw: IncomingMessage,
+    id: string,
+    status: number,
+    error: string | null = null,
+    err?: unknown,
+    modelVersion?: string,
+  ): void {
     let child = this.byStatus.get(status)
     if (child === undefined) {
       child = this.owner.metrics.requestDuration.child(this.route, this.method, String(status))
@@ -43,6 +57,7 @@ export class RouteRecorder {
         latency_ms: Math.round(ms * 100) / 100,
         request_id: id,
         error,
+        ...(modelVersion === undefined ? {} : { model_version: modelVersion }),
       },
       err,
     )

@@ -98,6 +98,7 @@ describe('request log', () => {
       'error',
       'latency_ms',
       'method',
+      'model_version',
       'request_id',
       'status_code',
     ])
@@ -107,6 +108,8 @@ describe('request log', () => {
       status_code: 200,
       request_id: 'log-shape-1',
       error: null,
+      // The seed's fields plus the version that answered.
+      model_version: t.models.current?.version,
     })
     expect(m.latency_ms).toBeGreaterThanOrEqual(0)
     expect(res.statusCode).toBe(200)
@@ -241,7 +244,9 @@ describe('GET /metrics', () => {
         (i) => model.classes[i],
       )
       const setosaCount = labels.filter((l) => l === 'setosa').length + 1
-      expect(text).toContain(`iris_predictions_total{class="setosa"} ${setosaCount}`)
+      expect(text).toContain(
+        `iris_predictions_total{class="setosa",version="${model.version}"} ${setosaCount}`,
+      )
       expect(text).toContain(
         'http_request_duration_seconds_count{route="/predict",method="POST",status_code="200"} 1',
       )

@@ -77,8 +77,9 @@ describe('node dist/server.js (2 workers)', () => {
     expect(metrics).toContain(
       `http_request_duration_seconds_count{route="/predict",method="POST",status_code="200"} ${n}`,
     )
-    expect(metrics).toContain(`iris_predictions_total{class="setosa"} ${n}`)
-    expect(metrics).toMatch(/^iris_model_info\{name="iris_model",version="[0-9a-f]{12}"\} 1$/m)
+    // The committed model is version 1 of iris_model in the models/ registry (the default, no configuration).
+    expect(metrics).toContain(`iris_predictions_total{class="setosa",version="1"} ${n}`)
+    expect(metrics).toMatch(/^iris_model_info\{name="iris_model",version="1"\} 1$/m)
 
     // In flight at SIGTERM: a request whose body is half sent, and a burst of big batches.
     const slow = slowRequest(port, JSON.stringify({ input: Array.from({ length: 200 }, () => SETOSA) }))

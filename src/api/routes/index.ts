@@ -8,6 +8,7 @@ import explainRoutes from './explain.js'
 import healthRoutes from './health.js'
 import metricsRoutes from './metrics.js'
 import modelRoutes from './model.js'
+import modelsRoutes from './models.js'
 import predictRoutes from './predict.js'
 import v2Routes from './v2.js'
 import webRoutes from './web.js'
@@ -17,6 +18,7 @@ export const routePlugins: readonly RoutePlugin[] = [
   predictRoutes,
   explainRoutes,
   modelRoutes,
+  modelsRoutes,
   v2Routes,
   metricsRoutes,
   docsRoutes,

@@ -2,6 +2,7 @@
  * V2 inference: POST /v2/models/{name}[/versions/{version}]/infer. The body is checked by
  * ../../v2/request.ts (exact messages), not by Ajv; the reply is written by hand (../../v2/outputs.ts).
  */
+
 import type { ApiContext, RoutePlugin } from '../../context.js'
 import { ErrorResponse } from '../../contracts/error.js'
 import { V2InferRequest, V2InferResponse } from '../../contracts/v2.js'
@@ -39,7 +40,7 @@ const v2InferRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         config: { access: 'predict' },
       },
       (request, reply) => {
-        const model = resolveModel(ctx.models, request.params as ModelParams)
+        const model = resolveModel(ctx.models, request.params as ModelParams, ctx.versions)
         const body = parseInferRequest(request.body, model.nFeatures, ctx.config.MAX_BATCH_ROWS)
         const proba = model.predictProba(body.rows, body.nRows)
         const indices = argmaxRows(proba, body.nRows, model.nClasses)
@@ -54,9 +55,13 @@ const v2InferRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           proba,
           indices,
         })
-        reply.header('x-request-id', request.id).type(JSON_TYPE).send(json)
+        reply
+          .header('x-request-id', request.id)
+          .header('x-model-version', model.version)
+          .type(JSON_TYPE)
+          .send(json)
         ctx.metrics.observePrediction(ctx.metrics.seriesFor(model), rowsChild, body.rows, body.nRows, indices)
-        rec.done(request, 200)
+        rec.done(request, 200, null, undefined, model.version)
       },
     )
   }

@@ -1,8 +1,8 @@
 /** V2 model routes: metadata and readiness, under /v2/models/{name} and /versions/{version}. */
 import type { ApiContext, RoutePlugin } from '../../context.js'
+import { V2ModelMetadata, V2ModelReady } from '../../contracts/v2.js'
 import { MODEL_BASES, type ModelParams, resolveModel } from '../../v2/model-lookup.js'
 import { modelMetadata } from '../../v2/model-metadata.js'
-import { V2ModelMetadata, V2ModelReady } from '../../contracts/v2.js'
 import { notFound, notReady, sendWithId, tags } from './shared.js'
 
 const v2ModelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
@@ -20,7 +20,11 @@ const v2ModelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         config: { access: 'read' },
       },
       (request, reply) => {
-        sendWithId(request, reply, modelMetadata(resolveModel(ctx.models, request.params as ModelParams)))
+        sendWithId(
+          request,
+          reply,
+          modelMetadata(resolveModel(ctx.models, request.params as ModelParams, ctx.versions)),
+        )
         metadata.done(request, 200)
       },
     )
@@ -38,7 +42,7 @@ const v2ModelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         config: { access: 'open' },
       },
       (request, reply) => {
-        const model = resolveModel(ctx.models, request.params as ModelParams)
+        const model = resolveModel(ctx.models, request.params as ModelParams, ctx.versions)
         sendWithId(request, reply, { name: model.name, ready: true })
         ready.done(request, 200)
       },
