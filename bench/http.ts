@@ -79,12 +79,20 @@ function toMs(v: string): number {
 
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined
 
-async function load(url: string, body: string, seconds: number): Promise<Result> {
+async function load(
+  url: string,
+  body: string,
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<Result> {
   if (hasWrk) {
-    const script = join(tmpdir(), `iris-bench-${Buffer.byteLength(body)}.lua`)
+    const script = join(tmpdir(), `iris-bench-${Buffer.byteLength(body)}-${Object.keys(headers).length}.lua`)
+    const extra = Object.entries(headers)
+      .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}\n`)
+      .join('')
     writeFileSync(
       script,
-      `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(body)}\n`,
+      `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n${extra}wrk.body = ${JSON.stringify(body)}\n`,
     )
     const out = execFileSync(
       'wrk',
@@ -103,7 +111,7 @@ async function load(url: string, body: string, seconds: number): Promise<Result>
     url,
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     connections: CONNECTIONS,
     duration: seconds,
   })
@@ -117,10 +125,27 @@ const ROWS_100 = Array.from({ length: 100 }, (_, i) => [
   1 + (i % 60) / 10,
   0.1 + (i % 25) / 10,
 ])
-const SCENARIOS = [
+const BENCH_KEY = 'bench-key-0123456789abcdef'
+interface Scenario {
+  name: string
+  path: string
+  body: string
+  /** Settings of our server for this scenario (another instance is started); default: none. */
+  env?: Record<string, string>
+  headers?: Record<string, string>
+}
+const SCENARIOS: Scenario[] = [
   { name: 'one-row /predict', path: '/predict', body: JSON.stringify({ input: [SETOSA] }) },
   { name: 'one-row /predict-proba', path: '/predict-proba', body: JSON.stringify({ input: [SETOSA] }) },
   { name: '100-row /predict', path: '/predict', body: JSON.stringify({ input: ROWS_100 }) },
+  // Access control on: an API key checked and a rate limit counted (for the whole instance) per request.
+  {
+    name: '1-row key+limit',
+    path: '/predict',
+    body: JSON.stringify({ input: [SETOSA] }),
+    env: { API_KEYS: BENCH_KEY, RATE_LIMIT_MAX: '100000000' },
+    headers: { 'x-api-key': BENCH_KEY },
+  },
 ]
 
 const median = (xs: number[]) => {
@@ -169,11 +194,22 @@ async function main(): Promise<void> {
     for (const s of SCENARIOS) {
       const o: Result[] = []
       const b: Result[] = []
-      await load(`http://127.0.0.1:${oursPort}${s.path}`, s.body, 2) // warm-up (JIT)
-      await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, 2)
-      for (let r = 0; r < ROUNDS; r++) {
-        b.push(await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, SECONDS))
-        o.push(await load(`http://127.0.0.1:${oursPort}${s.path}`, s.body, SECONDS))
+      // A scenario with its own settings gets its own instance of our server, started and stopped here.
+      const own = s.env === undefined ? undefined : await launchOurs(WORKERS, s.env)
+      if (own !== undefined) {
+        await waitFor200(`${own.base}/health/ready`, 1, 30_000, own)
+        await sleep(3000) // its warm standby forked and loaded before the timed runs
+      }
+      const port = own?.port ?? oursPort
+      try {
+        await load(`http://127.0.0.1:${port}${s.path}`, s.body, 2, s.headers) // warm-up (JIT)
+        await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, 2)
+        for (let r = 0; r < ROUNDS; r++) {
+          b.push(await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, SECONDS))
+          o.push(await load(`http://127.0.0.1:${port}${s.path}`, s.body, SECONDS, s.headers))
+        }
+      } finally {
+        await own?.stop()
       }
       const or = median(o.map((x) => x.rps))
       const br = median(b.map((x) => x.rps))

@@ -31,6 +31,7 @@ import {
   securityOptionsFrom,
   securityPlugin,
 } from './security/index.js'
+import { laneChecks } from './security/lane-checks.js'
 import { failedAuthCounter, type LimiterStore, rateLimitOptionsFrom } from './security/rate-limit.js'
 
 export interface BuildOptions {
@@ -126,12 +127,14 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
   // Headers, API keys and rate limits first, so their hooks cover every route (src/api/security).
   await app.register(securityPlugin, { ...security, recorder, logger })
   await registerOpenApi(app, options.version ?? '1.0.0')
-  if (config.HTTP_FAST_LANE && nothingGuardsPredictions(security)) {
+  if (config.HTTP_FAST_LANE) {
     const fast = new FastLane({
       endpoints: predictEndpoints(ctx),
       genReqId,
       headers: security.headerSets.api,
       bodyLimit: config.BODY_LIMIT,
+      // Keys, tokens, limits, CORS: the same checks as the security hooks (security/lane-checks.ts).
+      ...(nothingGuardsPredictions(security) ? {} : { checks: laneChecks(security) }),
     })
     app.addHook('preClose', (done) => {
       fast.closing = true

@@ -20,6 +20,7 @@ import { errorJson, errorLogText, JSON_TYPE, toErrorReply } from './errors.js'
 import type { FixedHeaders } from './fixed-headers.js'
 import { parseJsonText } from './input.js'
 import type { PredictEndpoint, PredictUrl } from './predict-endpoint.js'
+import { type Access, PREDICTION_ACCESS } from './security/scopes.js'
 
 /** Content types the lane takes; every other one (parameters, odd spacing, malformed) is Fastify's call. */
 const PLAIN_JSON = new Set([
@@ -37,6 +38,36 @@ export interface FastLaneOptions {
   /** The API's security headers (the same set the Fastify routes send). */
   headers: FixedHeaders
   bodyLimit: number
+  /**
+   * The security hooks' checks for the lane's routes (security/lane-checks.ts), when any apply: the same
+   * Gate (API keys, bearer tokens, scopes) and the same rate limiter as the Fastify hooks.
+   */
+  checks?: LaneChecks
+}
+
+/**
+ * What the Fastify hooks would decide for one prediction request, before its body is read: the extra
+ * headers of the answer (rate-limit fields), or a promise of them (a token to verify, a remote counter), or
+ * null to leave the request to Fastify (e.g. a CORS request). A refusal throws (or rejects with) an error
+ * carrying its status, message and `responseHeaders` (WWW-Authenticate, Retry-After...).
+ */
+export interface LaneChecks {
+  admit(req: IncomingMessage, access: Access): readonly string[] | Promise<readonly string[]> | null
+}
+
+/** An error that adds headers to its answer (name, value, ...). */
+export interface WithResponseHeaders {
+  responseHeaders?: readonly string[]
+}
+
+const NO_HEADERS: readonly string[] = []
+
+/** A body as read: its chunks (one, or several), their length, whether it matched Content-Length. */
+interface ReadBody {
+  complete: boolean
+  first: Buffer | undefined
+  more: Buffer[] | undefined
+  received: number
 }
 
 export class FastLane {
@@ -68,7 +99,21 @@ export class FastLane {
     ) {
       return false
     }
-    this.readBody(req, res, endpoint, this.options.genReqId(req), declared)
+    let admitted: readonly string[] | Promise<readonly string[]> = NO_HEADERS
+    const checks = this.options.checks
+    if (checks !== undefined) {
+      let outcome: ReturnType<LaneChecks['admit']>
+      try {
+        outcome = checks.admit(req, PREDICTION_ACCESS)
+      } catch (err) {
+        // Refused before the body: answered now (Node discards the unread body, as for Fastify's hooks).
+        this.fail(req, res, endpoint, this.options.genReqId(req), err, false)
+        return true
+      }
+      if (outcome === null) return false
+      admitted = outcome
+    }
+    this.readBody(req, res, endpoint, this.options.genReqId(req), declared, admitted)
     return true
   }
 
@@ -79,11 +124,20 @@ export class FastLane {
     endpoint: PredictEndpoint,
     id: string,
     declared: number,
+    admitted: readonly string[] | Promise<readonly string[]>,
   ): void {
     const limit = this.options.bodyLimit
     let first: Buffer | undefined
     let more: Buffer[] | undefined
     let received = 0
+    // The checks' verdict comes first, as Fastify's onRequest hooks run before its body parser: a refusal
+    // wins over a body fault; an admission's headers go on every answer.
+    // Handled here at once, so a refusal that comes before the body's end is not an unhandled rejection.
+    if (admitted instanceof Promise) admitted.catch(() => {})
+    const settle = (answer: (extra: readonly string[]) => void) => {
+      if (!(admitted instanceof Promise)) answer(admitted)
+      else admitted.then(answer, (err: unknown) => this.fail(req, res, endpoint, id, err, false))
+    }
     const stop = () => {
       req.removeListener('data', onData)
       req.removeListener('end', onEnd)
@@ -93,7 +147,9 @@ export class FastLane {
       received += chunk.length
       if (received > limit) {
         stop()
-        this.fail(req, res, endpoint, id, new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE())
+        settle((extra) =>
+          this.fail(req, res, endpoint, id, new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), true, extra),
+        )
         return
       }
       if (first === undefined) first = chunk
@@ -101,38 +157,52 @@ export class FastLane {
     }
     const onEnd = () => {
       stop()
-      if (received !== declared) {
-        this.fail(req, res, endpoint, id, new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH())
-        return
-      }
-      const text =
-        more !== undefined ? Buffer.concat(more, received).toString('utf8') : (first?.toString('utf8') ?? '')
-      let parsed: unknown
-      try {
-        parsed = parseJsonText(text)
-      } catch (err) {
-        this.fail(req, res, endpoint, id, err)
-        return
-      }
-      let body: string
-      try {
-        body = endpoint.answer(parsed)
-      } catch (err) {
-        this.fail(req, res, endpoint, id, err, false)
-        return
-      }
-      this.send(res, 200, id, body)
-      endpoint.recorder.record(req, id, 200)
+      const body: ReadBody = { complete: received === declared, first, more, received }
+      settle((extra) => this.answer(req, res, endpoint, id, body, extra))
     }
     const onError = (err: Error & { statusCode?: number }) => {
       stop()
       // As Fastify: a broken request stream (client gone) is the client's fault.
       if (!(typeof err.statusCode === 'number' && err.statusCode >= 400)) err.statusCode = 400
-      this.fail(req, res, endpoint, id, err)
+      settle((extra) => this.fail(req, res, endpoint, id, err, true, extra))
     }
     req.on('data', onData)
     req.on('end', onEnd)
     req.on('error', onError)
+  }
+
+  /** The whole body was read: check its length, parse, predict, answer. */
+  private answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    endpoint: PredictEndpoint,
+    id: string,
+    { complete, first, more, received }: ReadBody,
+    extra: readonly string[],
+  ): void {
+    if (!complete) {
+      this.fail(req, res, endpoint, id, new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH(), true, extra)
+      return
+    }
+    const text =
+      more !== undefined ? Buffer.concat(more, received).toString('utf8') : (first?.toString('utf8') ?? '')
+    let parsed: unknown
+    try {
+      parsed = parseJsonText(text)
+    } catch (err) {
+      this.fail(req, res, endpoint, id, err, true, extra)
+      return
+    }
+    let body: string
+    try {
+      body = endpoint.answer(parsed)
+    } catch (err) {
+      this.fail(req, res, endpoint, id, err, false, extra)
+      return
+    }
+    const version = endpoint.servedVersion
+    this.send(res, 200, id, body, false, version, extra)
+    endpoint.recorder.record(req, id, 200, null, undefined, version)
   }
 
   /**
@@ -146,9 +216,12 @@ export class FastLane {
     id: string,
     err: unknown,
     bodyFault = true,
+    extra: readonly string[] = NO_HEADERS,
   ): void {
     const reply = toErrorReply(err, this.options.bodyLimit)
-    this.send(res, reply.status, id, errorJson(reply.message), bodyFault)
+    const own = (err as WithResponseHeaders | undefined)?.responseHeaders
+    const headers = own === undefined ? extra : [...extra, ...own]
+    this.send(res, reply.status, id, errorJson(reply.message), bodyFault, undefined, headers)
     endpoint.recorder.record(
       req,
       id,
@@ -158,7 +231,15 @@ export class FastLane {
     )
   }
 
-  private send(res: ServerResponse, status: number, id: string, body: string, close = false): void {
+  private send(
+    res: ServerResponse,
+    status: number,
+    id: string,
+    body: string,
+    close = false,
+    modelVersion?: string,
+    extra: readonly string[] = NO_HEADERS,
+  ): void {
     const headers = this.fixedHeaders.slice()
     headers.push(
       'x-request-id',
@@ -168,6 +249,8 @@ export class FastLane {
       'content-length',
       String(Buffer.byteLength(body)),
     )
+    if (modelVersion !== undefined) headers.push('x-model-version', modelVersion)
+    for (let i = 0; i < extra.length; i++) headers.push(extra[i]!)
     if (close || this.closing) headers.push('connection', 'close')
     res.writeHead(status, headers)
     res.end(body)

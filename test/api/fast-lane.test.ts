@@ -2,7 +2,7 @@
  * The fast lane (src/api/fast-lane.ts) against Fastify, answer by answer: every request is sent through
  * app.inject (Fastify only) and through the server's handler (lane first), and the two answers must be the
  * same bytes, the same headers (but Date) and the same log line (but timestamp and latency). Also: which
- * requests the lane takes, that it stands aside whenever a security hook must run, Connection: close while
+ * requests the lane takes, that it stands aside when it cannot answer as Fastify would, Connection: close while
  * the app closes, and a client that goes away mid-body over real TCP.
  */
 import { connect } from 'node:net'
@@ -188,14 +188,13 @@ describe.each(['/predict', '/predict-proba'])('POST %s: the lane answers as Fast
   })
 })
 
-describe('the lane stands aside when a security hook must see predictions', () => {
+describe('the lane stands aside when it cannot answer as Fastify would', () => {
+  // With keys, tokens and rate limits the lane applies the same checks itself:
+  // test/reliability/auth-fast-lane.test.ts compares those answers with Fastify's.
   it.each([
-    { API_KEYS: 'secret-key' },
-    { ADMIN_API_KEYS: 'admin-key' },
-    { RATE_LIMIT_MAX: '1000' },
-    { CORS_ORIGINS: 'https://app.example.com' },
-    { HTTP_FAST_LANE: 'false' },
-  ] as Record<string, string>[])('%o', async (env) => {
+    [{ CORS_ORIGINS: 'https://app.example.com' }, { origin: 'https://app.example.com' }],
+    [{ HTTP_FAST_LANE: 'false' }, {}],
+  ] as [Record<string, string>, Record<string, string>][])('%o', async (env, headers) => {
     const guarded = await buildTestApp(env)
     const watch = watchLane()
     try {
@@ -203,11 +202,10 @@ describe('the lane stands aside when a security hook must see predictions', () =
         method: 'POST',
         url: '/predict',
         payload: JSON.stringify({ input: [SETOSA] }),
-        headers: JSON_HEADERS,
+        headers: { ...JSON_HEADERS, ...headers },
       })
-      expect(watch.taken).toEqual([])
-      if ('API_KEYS' in env) expect(res.statusCode).toBe(401)
-      else expect(res.statusCode).toBe(200)
+      expect(watch.taken.filter((took) => took)).toEqual([])
+      expect(res.statusCode).toBe(200)
     } finally {
       watch.restore()
       await guarded.app.close()

@@ -15,6 +15,7 @@ import {
 import { noSchemaValidation } from '../contracts/validation.js'
 import { JSON_TYPE } from '../errors.js'
 import { PREDICT_URLS, predictEndpoints } from '../predict-endpoint.js'
+import { PREDICTION_ACCESS } from '../security/scopes.js'
 
 const predictRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const endpoints = predictEndpoints(ctx)
@@ -33,7 +34,7 @@ const predictRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           },
         },
         validatorCompiler: noSchemaValidation,
-        config: { access: 'predict' },
+        config: { access: PREDICTION_ACCESS },
       },
       (request: FastifyRequest, reply: FastifyReply) => {
         const body = endpoint.answer(request.body)

@@ -43,6 +43,11 @@ export class AuthError extends HttpError {
   ) {
     super(statusCode, message)
   }
+
+  /** For the fast lane's writeHead (security/lane-checks.ts). */
+  get responseHeaders(): readonly string[] {
+    return ['www-authenticate', this.challenge]
+  }
 }
 
 /** `error_description` values are quoted-strings: no quotes or backslashes, short. */

@@ -49,7 +49,12 @@ export async function securityOptionsFrom(config: Config, logger: Logger): Promi
     config.JWT_JWKS_URL === ''
       ? undefined
       : new JwtVerifier(
-          { jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+          {
+            jwksUrl: config.JWT_JWKS_URL,
+            issuer: config.JWT_ISSUER,
+            audience: config.JWT_AUDIENCE,
+            cooldownMs: config.JWT_JWKS_COOLDOWN_S * 1000,
+          },
           logger,
         )
   return {

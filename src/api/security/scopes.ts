@@ -41,6 +41,9 @@ export const DEFAULT_KEY_SCOPES: ReadonlySet<Scope> = new Set(SCOPES.filter((s) 
 /** Scopes of an admin key (ADMIN_API_KEYS): administration only. */
 export const ADMIN_KEY_SCOPES: ReadonlySet<Scope> = new Set<Scope>(['admin'])
 
+/** What POST /predict and /predict-proba declare, and what the fast lane checks for them: one fact. */
+export const PREDICTION_ACCESS: Access = 'predict'
+
 /** A route that declares no access needs this. */
 export const UNDECLARED_ACCESS: Scope = 'admin'
 
