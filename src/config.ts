@@ -34,6 +34,7 @@ export const ConfigSchema = Type.Object({
   BODY_LIMIT: int(64, 1 << 30, 1 << 20, 'Largest accepted request body in bytes (413 above)'),
   MAX_BATCH_ROWS: int(1, 10_000_000, 10_000, 'Most rows in one prediction request (413 above)'),
   EXPLAIN_MAX_ROWS: int(1, 10_000_000, 500, 'Most rows in one /explain request (413 above): ~0.1 ms each'),
+  MODEL_MAX_BYTES: int(1024, 2 ** 40, 32 * 2 ** 20, 'Largest model file loaded (refused before reading)'),
   WEB_ROOT: Type.String({
     minLength: 1,
     default: 'dist/web',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { writeFileAtomic } from './atomic-write.js'
 import { ModelLoadError } from './errors.js'
@@ -81,13 +81,16 @@ export async function saveModel(
  * Reads and fully validates a model file and its optional metadata file. Any fault becomes one
  * ModelLoadError naming the file and the fault; nothing half-checked is returned.
  */
-export async function loadArtifact(modelPath: string): Promise<LoadedArtifact> {
-  const bytes = await readOrFail(modelPath)
+export async function loadArtifact(
+  modelPath: string,
+  maxBytes: number = DEFAULT_MODEL_MAX_BYTES,
+): Promise<LoadedArtifact> {
+  const bytes = await readOrFail(modelPath, maxBytes)
   if (bytes === null) throw new ModelLoadError(modelPath, 'file not found')
   const modelVersion = modelVersionOf(bytes)
   const model = withFile(modelPath, () => validateModelText(decode(bytes)))
   const metadataPath = metadataPathFor(modelPath)
-  const metaBytes = await readOrFail(metadataPath)
+  const metaBytes = await readOrFail(metadataPath, maxBytes)
   if (metaBytes === null) {
     return {
       modelPath,
@@ -115,9 +118,18 @@ function withFile<T>(file: string, fn: () => T): T {
   }
 }
 
-async function readOrFail(path: string): Promise<Buffer | null> {
+/**
+ * Model files larger than this are refused before a byte is read (MODEL_MAX_BYTES in src/config.ts): a
+ * huge file dropped in the models folder must not make every worker that reloads run out of memory at
+ * once. 32 MiB of JSON parses to a few times that in heap, within the workers' 256 MiB old generation.
+ */
+export const DEFAULT_MODEL_MAX_BYTES = 32 * 2 ** 20
+
+/** The file's bytes, or null when it does not exist; its size is checked on the open file before reading. */
+async function readOrFail(path: string, maxBytes: number): Promise<Buffer | null> {
+  let file: Awaited<ReturnType<typeof open>>
   try {
-    return await readFile(path)
+    file = await open(path, 'r')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return null
@@ -125,6 +137,26 @@ async function readOrFail(path: string): Promise<Buffer | null> {
       path,
       code === 'EISDIR' ? 'is a directory' : `cannot read: ${(err as Error).message}`,
     )
+  }
+  try {
+    const info = await file.stat()
+    if (info.isDirectory()) throw new ModelLoadError(path, 'is a directory')
+    if (info.size > maxBytes) {
+      throw new ModelLoadError(
+        path,
+        `is ${info.size} bytes, more than MODEL_MAX_BYTES (${maxBytes}); not read (raise MODEL_MAX_BYTES, and the workers' heap, to serve it)`,
+      )
+    }
+    return await file.readFile()
+  } catch (err) {
+    if (err instanceof ModelLoadError) throw err
+    const code = (err as NodeJS.ErrnoException).code
+    throw new ModelLoadError(
+      path,
+      code === 'EISDIR' ? 'is a directory' : `cannot read: ${(err as Error).message}`,
+    )
+  } finally {
+    await file.close()
   }
 }
 

@@ -26,9 +26,12 @@ export interface ForestModel extends PredictionModel {
   predict(rows: readonly (readonly number[])[]): string[]
 }
 
-/** Loads, validates and compiles a model file (and its `_metadata.json` if present). Throws ModelLoadError. */
-export async function loadModel(modelPath: string): Promise<ForestModel> {
-  const artifact = await loadArtifact(modelPath)
+/**
+ * Loads, validates and compiles a model file (and its `_metadata.json` if present). Throws ModelLoadError,
+ * also for a file larger than `maxBytes` (refused before it is read).
+ */
+export async function loadModel(modelPath: string, maxBytes?: number): Promise<ForestModel> {
+  const artifact = await loadArtifact(modelPath, maxBytes)
   const { model } = artifact
   const { forest } = model
   const predictor = choosePredictor(forest)

@@ -191,12 +191,12 @@ export class ModelReloader {
 
 /** The in-process reloader for the served slot, from the settings (what a single process and each worker use). */
 export function modelReloaderFor(
-  settings: { readonly MODELS_DIR: string; readonly MODEL_PATH: string },
+  settings: { readonly MODELS_DIR: string; readonly MODEL_PATH: string; readonly MODEL_MAX_BYTES?: number },
   slot: SwappableSlot,
 ): ModelReloader {
   return new ModelReloader(
     slot,
-    loadModel,
+    (path) => loadModel(path, settings.MODEL_MAX_BYTES),
     modelsDirOf(settings.MODELS_DIR, settings.MODEL_PATH),
     resolve(settings.MODEL_PATH),
   )
