@@ -18,7 +18,11 @@ export interface Harness {
   open(options?: BrowserContextOptions & { path?: string; waitForPrediction?: boolean }): Promise<Page>
 }
 
-export function useHarness(chromium: string): Harness {
+/**
+ * `env` adds server settings, read when the server starts (in beforeAll, after the file's own earlier
+ * hooks), e.g. `() => ({ MODEL_PATH })` for a model a previous hook trained.
+ */
+export function useHarness(chromium: string, options: { env?: () => Record<string, string> } = {}): Harness {
   let server: RunningServer | undefined
   let browser: Browser | undefined
   const contexts: BrowserContext[] = []
@@ -27,7 +31,7 @@ export function useHarness(chromium: string): Harness {
   beforeAll(async () => {
     if (!process.env.E2E_BASE_URL) ensureBuilt()
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    ;[server, browser] = await Promise.all([startServer(), launchChromium(chromium)])
+    ;[server, browser] = await Promise.all([startServer(options.env?.() ?? {}), launchChromium(chromium)])
   })
 
   afterEach(async () => {

@@ -20,6 +20,8 @@ export interface BatchPanelOptions {
   classes: () => readonly string[]
   /** The training CSV's label column (e.g. "cultivar"): compared with the prediction when present. */
   labelColumn?: () => string | null
+  /** What one row holds, for messages ("four measurements"); default "<n> values". */
+  rowDescription?: () => string
 }
 
 export function createBatchPanel({
@@ -28,6 +30,7 @@ export function createBatchPanel({
   featureNames,
   classes,
   labelColumn,
+  rowDescription,
 }: BatchPanelOptions): void {
   const input = byId<HTMLTextAreaElement>('batch-input')
   const file = byId<HTMLInputElement>('batch-file')
@@ -43,7 +46,8 @@ export function createBatchPanel({
     const label = labelColumn?.() ?? null
     const parsed = parseBatch(input.value, featureNames(), label === null ? [] : [label])
     if (parsed.rows.length === 0) {
-      summary.textContent = `Paste at least one row of ${featureNames().length} values, or upload a CSV file.`
+      const row = rowDescription?.() ?? `${featureNames().length} values`
+      summary.textContent = `Paste at least one row of ${row}, or upload a CSV file.`
       return
     }
     if (parsed.rows.length > MAX_ROWS) {

@@ -62,7 +62,14 @@ export function buildPage(model: PageModel, words: Wording, api: ApiClient, noti
   const labelOf = (name: string) => model.inputs.find((i) => i.name === name)?.label ?? featureLabel(name)
   const prediction = createPredictionPanel({ store, api, notices, classes })
   createScatter(model, store, words)
-  createBatchPanel({ api, notices, featureNames, classes, labelColumn: () => model.target })
+  createBatchPanel({
+    api,
+    notices,
+    featureNames,
+    classes,
+    labelColumn: () => model.target,
+    rowDescription: () => words.batchRow,
+  })
   createWhyPanel({ store, api, classes, featureNames, labelOf, trainingThings: words.trainingThings })
   return { store, prediction }
 }

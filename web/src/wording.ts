@@ -24,6 +24,8 @@ export interface Wording {
   readonly batchTitle: string
   readonly batchHint: string
   readonly batchPlaceholder: string
+  /** What one batch row holds: "four measurements" / "13 values". */
+  readonly batchRow: string
   /** "flower" / "row": one input, in sentences. */
   readonly thing: string
   /** "your flower" / "your input": the current input in the plot. */
@@ -86,6 +88,7 @@ const IRIS: Omit<Wording, 'scatterTitle' | 'confidencePlaceholder'> = {
     'One flower per line: sepal length, sepal width, petal length, petal width (cm). A header line is ' +
     'optional; with one, columns are matched by name and a species column is compared with the prediction.',
   batchPlaceholder: '5.1,3.5,1.4,0.2\n6.3,3.3,6.0,2.5',
+  batchRow: 'four measurements',
   thing: 'flower',
   yours: 'your flower',
   yoursCapital: 'Your flower',
@@ -134,6 +137,7 @@ export function wordingFor(model: PageModel): Wording {
       .slice(0, 2)
       .map((e) => formatRow(e.values))
       .join('\n'),
+    batchRow: `${countWord(inputs.length)} values`,
     thing: 'row',
     yours: 'your input',
     yoursCapital: 'Your input',

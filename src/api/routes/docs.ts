@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import type { ApiContext, RoutePlugin } from '../context.js'
 import { installFixedHeaders } from '../fixed-headers.js'
+import { createModelDescriber } from '../openapi-model.js'
 import { recordOnResponse } from '../recorder.js'
 import { openRoutesIn } from '../security/scopes.js'
 
@@ -34,8 +35,11 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
 
 const docsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const rec = ctx.recorder.route('/openapi.json', 'GET')
+  // Titles and examples follow the served model (src/api/openapi-model.ts); Iris keeps the static document.
+  const describe = createModelDescriber()
+  const forModel = () => describe(app.swagger() as unknown as Record<string, unknown>, ctx.models.current)
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'open' } }, (request, reply) => {
-    reply.header('x-request-id', request.id).send(app.swagger())
+    reply.header('x-request-id', request.id).send(forModel())
     rec.done(request, 200)
   })
   // Swagger UI's own routes (HTML, JS, CSS) are recorded by a hook scoped to this plugin.
@@ -46,6 +50,7 @@ const docsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
     await scope.register(swaggerUi, {
       routePrefix: '/docs',
       uiConfig: { docExpansion: 'list', deepLinking: true },
+      transformSpecification: () => forModel(),
     })
   })
 }
