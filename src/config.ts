@@ -44,6 +44,7 @@ export const ConfigSchema = Type.Object({
     'Time limit of one streamed prediction, upload to last byte (error record after)',
   ),
   EXPLAIN_MAX_ROWS: int(1, 10_000_000, 500, 'Most rows in one /explain request (413 above): ~0.1 ms each'),
+  MODEL_MAX_BYTES: int(1024, 2 ** 40, 32 * 2 ** 20, 'Largest model file loaded (refused before reading)'),
   WEB_ROOT: Type.String({
     minLength: 1,
     default: 'dist/web',
@@ -81,10 +82,16 @@ export const ConfigSchema = Type.Object({
   }),
   JWT_ISSUER: Type.String({ default: '', description: 'Expected `iss` of bearer tokens' }),
   JWT_AUDIENCE: Type.String({ default: '', description: 'Expected `aud` of bearer tokens' }),
+  JWT_JWKS_COOLDOWN_S: Type.Number({
+    minimum: 0,
+    maximum: 86_400,
+    default: 30,
+    description: 'Least time between two JWKS fetches caused by tokens with an unknown kid',
+  }),
   HTTP_FAST_LANE: Type.Boolean({
     default: true,
     description:
-      'Answer POST /predict and /predict-proba ahead of Fastify when no API key, rate limit or CORS applies',
+      'Answer plain JSON POST /predict and /predict-proba ahead of Fastify (with the same key, token and limit checks)',
   }),
   METRICS_REQUIRE_KEY: Type.Boolean({
     default: false,

@@ -16,6 +16,7 @@ import {
 import { noSchemaValidation } from '../contracts/validation.js'
 import { JSON_TYPE } from '../errors.js'
 import { PREDICT_URLS, predictEndpoints } from '../predict-endpoint.js'
+import { PREDICTION_ACCESS } from '../security/scopes.js'
 import { streamKindOf } from '../stream/format.js'
 import { addStreamParsers, answerStream, STREAM_MEDIA_TYPES } from '../stream/stream-route.js'
 
@@ -41,7 +42,7 @@ const predictRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           },
         },
         validatorCompiler: noSchemaValidation,
-        config: { access: 'predict' },
+        config: { access: PREDICTION_ACCESS },
       },
       (request: FastifyRequest, reply: FastifyReply) => {
         const kind = streamKindOf(request.headers['content-type'])
