@@ -29,15 +29,25 @@ export interface RedisServer {
   stop(): Promise<void>
 }
 
-/** Start redis-server (on `port`, or a free one) and wait until it accepts connections. */
-export async function startRedis(port?: number): Promise<RedisServer> {
+const NO_PERSISTENCE = ['--save', '', '--appendonly', 'no']
+
+/**
+ * Start redis-server (on `port`, or a free one) and wait until it accepts connections. `flags` replace the
+ * default no-persistence flags (the deploy tests start it with the manifests' own).
+ */
+export async function startRedis(
+  port?: number,
+  flags: readonly string[] = NO_PERSISTENCE,
+): Promise<RedisServer> {
   const binary = redisBinary()
   if (binary === undefined) throw new Error(NO_REDIS)
   const p = port ?? (await freePort())
   const child = spawn(
     binary,
-    ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [...flags, '--port', String(p), '--bind', '127.0.0.1', '--loglevel', 'notice'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   )
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   let out = ''
