@@ -130,6 +130,23 @@ export const ConfigSchema = Type.Object({
     default: '',
     description: 'Comma-separated origins allowed by CORS (default: none)',
   }),
+  // Drift detection (src/api/drift, docs/decisions/019-drift-rule.md).
+  DRIFT_WINDOW_ROWS: int(10, 10_000, 500, 'Rows per model version in the live drift window (all workers)'),
+  DRIFT_MIN_ROWS: int(1, 10_000, 100, 'Rows the window needs before drift is judged'),
+  DRIFT_CHECK_S: seconds(30, 'How often drift is checked for the webhook (GET /drift and scrapes check too)'),
+  DRIFT_WEBHOOK_URL: Type.String({
+    default: '',
+    pattern: '^(|https?://\\S+)$',
+    description:
+      'POST a CloudEvents io.iris.drift.detected event here when the dataset flag turns on (default: none)',
+  }),
+  DRIFT_WEBHOOK_TIMEOUT_MS: int(100, 600_000, 5000, 'Time allowed for one drift webhook POST'),
+  DRIFT_WEBHOOK_RETRIES: int(
+    0,
+    20,
+    3,
+    'Drift webhook retries after a failed POST (back-off 0.5 s, doubling)',
+  ),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema>>

@@ -22,6 +22,8 @@ import { ApiMetrics } from './metrics/index.js'
 import { predictEndpoints } from './predict-endpoint.js'
 import { RequestRecorder } from './recorder.js'
 import { makeGenReqId } from './request-id.js'
+import { type DriftSource, driftRoutes } from './drift/route.js'
+import { DriftService } from './drift/service.js'
 import { adminRoutes } from './routes/admin.js'
 import { registerOpenApi } from './routes/docs.js'
 import { routePlugins } from './routes/index.js'
@@ -47,6 +49,8 @@ export interface BuildOptions {
   reload?: Reloader
   /** Where rate-limit counts live without REDIS_URL; default this process (a cluster worker asks the primary). */
   rateLimitStore?: LimiterStore
+  /** GET /drift's reports; default this process's monitor (a cluster worker asks the primary's). */
+  drift?: DriftSource
 }
 
 export type App = FastifyInstance
@@ -68,7 +72,9 @@ function parseJsonBody(
 
 export async function buildApp(config: Config, models: ModelSlot, options: BuildOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL)
-  const metrics = options.metrics ?? new ApiMetrics({ currentModel: () => models.current })
+  const metrics =
+    options.metrics ??
+    new ApiMetrics({ currentModel: () => models.current, driftWindowRows: config.DRIFT_WINDOW_ROWS })
   const requestTimeout = config.REQUEST_TIMEOUT_S * 1000
   const genReqId = makeGenReqId(metrics)
   const serverOptions: HttpServerOptions = {
@@ -145,5 +151,23 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
   for (const plugin of routePlugins) await app.register(plugin, ctx)
   const reload = options.reload ?? modelReloaderFor(config, models).local
   await app.register(adminRoutes, { ...ctx, reload, enabled: adminEnabled(security) })
+  await app.register(driftRoutes, { ...ctx, drift: options.drift ?? localDrift(config, metrics, logger, app) })
   return app as unknown as App
+}
+
+/** Drift evaluated in this process (WORKERS=1, tests): its windows, its gauges, its webhook timer. */
+function localDrift(config: Config, metrics: ApiMetrics, logger: Logger, app: FastifyInstance): DriftSource {
+  const windows = metrics.drift
+  const service = new DriftService(
+    config,
+    async () => ({ snapshots: windows.snapshots(), referenceOf: (v) => windows.referenceOf(v) }),
+    logger,
+    metrics.registry,
+  )
+  service.start()
+  app.addHook('onClose', (_app, done) => {
+    service.stop()
+    done()
+  })
+  return service.monitor
 }

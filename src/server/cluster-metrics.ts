@@ -62,14 +62,23 @@ export function collectClusterMetrics(workers: readonly Worker[], timeoutMs = 50
   )
 }
 
-/** In the primary: answer workers' scrape requests with the aggregate of `serving()`. */
-export function serveClusterMetrics(serving: () => readonly Worker[]): void {
+/**
+ * In the primary: answer workers' scrape requests with the aggregate of `serving()`, followed by the
+ * primary's own `extra` registry (the instance's drift gauges, computed once in the primary).
+ */
+export function serveClusterMetrics(serving: () => readonly Worker[], extra?: Registry): void {
+  const withExtra = async (text: string) =>
+    extra === undefined
+      ? text
+      : `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${await extra.metrics()}`
   cluster.on('message', (worker, msg: { type?: string; id?: number }) => {
     if (!isType(msg, REQ)) return
-    collectClusterMetrics(serving()).then(
-      (text) => worker.isConnected() && worker.send({ type: RES, id: msg.id, text }),
-      (err: Error) => worker.isConnected() && worker.send({ type: RES, id: msg.id, error: err.message }),
-    )
+    collectClusterMetrics(serving())
+      .then(withExtra)
+      .then(
+        (text) => worker.isConnected() && worker.send({ type: RES, id: msg.id, text }),
+        (err: Error) => worker.isConnected() && worker.send({ type: RES, id: msg.id, error: err.message }),
+      )
   })
 }
 

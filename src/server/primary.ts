@@ -6,10 +6,12 @@
  */
 import cluster, { type Worker } from 'node:cluster'
 import { resolve } from 'node:path'
+import { Registry } from 'prom-client'
 import { createLogger } from '../api/logging.js'
 import type { Config } from '../config.js'
 import { modelsDirOf } from '../model/reload.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
+import { serveClusterDrift } from './drift-cluster.js'
 import { serveClusterRateLimit } from './rate-limit-primary.js'
 import { workerEnv, workerExecArgv } from './memory-settings.js'
 import { WorkerPool } from './pool.js'
@@ -34,7 +36,11 @@ export function runPrimary(config: Config, entry: string): void {
     listen: (w) => w.send({ type: WORKER_LISTEN }),
     retire: (w) => w.process.kill('SIGTERM'),
   })
-  serveClusterMetrics(() => pool.serving())
+  // Drift is judged once for the instance, here, from every serving worker's window (./drift-cluster.ts);
+  // its gauges follow the workers' aggregate in /metrics.
+  const driftRegistry = new Registry()
+  serveClusterMetrics(() => pool.serving(), driftRegistry)
+  serveClusterDrift(config, () => pool.serving(), logger, driftRegistry)
   // The instance's rate-limit counts, asked by every worker (with REDIS_URL they go to Redis instead).
   if (config.REDIS_URL === '') serveClusterRateLimit()
   // SIGHUP and POST /admin/reload reach every serving worker through here; new workers start from the

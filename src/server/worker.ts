@@ -11,6 +11,7 @@ import type { Config } from '../config.js'
 import { ModelSlot } from '../model/model-slot.js'
 import { modelReloaderFor } from '../model/reload.js'
 import { workerMetricsSource } from './cluster-metrics.js'
+import { workerDriftSource } from './drift-cluster.js'
 import { ClusterLimiterStore } from './rate-limit-worker.js'
 import { installStandaloneReload, installWorkerReload } from './reload-cluster.js'
 
@@ -53,7 +54,10 @@ export async function runWorker(config: Config): Promise<void> {
   process.on('unhandledRejection', crash('Unhandled rejection'))
 
   const models = new ModelSlot()
-  const metrics = new ApiMetrics({ currentModel: () => models.current })
+  const metrics = new ApiMetrics({
+    currentModel: () => models.current,
+    driftWindowRows: config.DRIFT_WINDOW_ROWS,
+  })
   // Model reloads (POST /admin/reload, SIGHUP): relayed through the primary in a cluster, else in-process.
   const reloader = modelReloaderFor(config, models)
   const reload = inCluster ? installWorkerReload(reloader) : reloader.local
@@ -63,6 +67,8 @@ export async function runWorker(config: Config): Promise<void> {
     metrics,
     reload,
     ...(inCluster ? { metricsText: workerMetricsSource(metrics.registry) } : {}),
+    // The primary judges drift for the instance from every worker's window (./drift-cluster.ts).
+    ...(inCluster ? { drift: workerDriftSource(metrics.drift) } : {}),
     // Rate-limit counts for the whole instance live in the primary (unless REDIS_URL shares them wider).
     ...(inCluster && config.REDIS_URL === ''
       ? { rateLimitStore: new ClusterLimiterStore(config.RATE_LIMIT_STORE_TIMEOUT_MS) }

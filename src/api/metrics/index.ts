@@ -6,6 +6,7 @@
  */
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import type { PredictionModel } from '../../model/types.js'
+import { type DriftWindow, DriftWindows } from '../drift/window.js'
 import { type CounterChild, type HistogramChild, LabelledCounter, LabelledHistogram } from './labelled.js'
 
 export { type CounterChild, type HistogramChild, LabelledCounter, LabelledHistogram } from './labelled.js'
@@ -27,6 +28,8 @@ export interface ModelSeries {
   readonly classes: readonly string[]
   readonly features: readonly HistogramChild[]
   readonly predictions: readonly CounterChild[]
+  /** This version's live drift window in this process (src/api/drift/window.ts). */
+  readonly drift: DriftWindow
 }
 
 export interface ApiMetricsOptions {
@@ -34,6 +37,8 @@ export interface ApiMetricsOptions {
   defaultMetrics?: boolean
   /** Returns the model being served, for iris_model_info at scrape time. */
   currentModel?: () => PredictionModel | null
+  /** Rows kept per model version for drift detection (DRIFT_WINDOW_ROWS); default 500. */
+  driftWindowRows?: number
 }
 
 export class ApiMetrics {
@@ -45,8 +50,11 @@ export class ApiMetrics {
   /** Requests received and not yet answered (incremented at arrival, decremented when recorded). */
   inFlight = 0
   private readonly series = new WeakMap<PredictionModel, ModelSeries>()
+  /** Every served version's drift window in this process; statistics are computed elsewhere, off the hot path. */
+  readonly drift: DriftWindows
 
   constructor(options: ApiMetricsOptions = {}) {
+    this.drift = new DriftWindows(options.driftWindowRows ?? 500)
     const reg = this.registry
     this.requestDuration = new LabelledHistogram(
       'http_request_duration_seconds',
@@ -107,6 +115,7 @@ export class ApiMetrics {
         classes: model.classes,
         features: model.featureNames.map((f) => this.featureValues.child(f)),
         predictions: model.classes.map((c) => this.predictions.child(c)),
+        drift: this.drift.windowFor(model),
       }
       this.series.set(model, s)
     }
@@ -122,6 +131,7 @@ export class ApiMetrics {
     classIdx: ArrayLike<number>,
   ): void {
     rowsChild.observe(nRows)
+    series.drift.record(rows, nRows, classIdx)
     const nF = series.features.length
     for (let j = 0; j < nF; j++) (series.features[j] as HistogramChild).observeColumn(rows, nRows, nF, j)
     const preds = series.predictions
