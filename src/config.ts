@@ -130,7 +130,7 @@ export const ConfigSchema = Type.Object({
     default: '',
     description: 'Comma-separated origins allowed by CORS (default: none)',
   }),
-  // Drift detection (src/api/drift, docs/decisions/019-drift-rule.md).
+  // Drift detection (src/api/drift, docs/decisions/021-drift-detection.md).
   DRIFT_WINDOW_ROWS: int(10, 10_000, 500, 'Rows per model version in the live drift window (all workers)'),
   DRIFT_MIN_ROWS: int(1, 10_000, 100, 'Rows the window needs before drift is judged'),
   DRIFT_CHECK_S: seconds(30, 'How often drift is checked for the webhook (GET /drift and scrapes check too)'),

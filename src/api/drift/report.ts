@@ -1,5 +1,5 @@
 /**
- * The drift statistics of one window against its version's reference profile (docs/decisions/019-drift-rule.md):
+ * The drift statistics of one window against its version's reference profile (docs/decisions/021-drift-detection.md):
  * per feature the two-sample K-S test and the PSI over the reference's decile bins, the chi-squared test of the
  * predicted class mix against the training priors, and the dataset-level flag. Pure computation, off the
  * request path: called on GET /drift, on a scrape and on the webhook timer.
