@@ -1,6 +1,6 @@
 import { tokenizeCsv } from './csv-tokenize.js'
 import { CsvError } from './errors.js'
-import { parseNumericCell } from './numbers.js'
+import { looksNumeric, parseNumericCell } from './numbers.js'
 
 /** A labelled numeric dataset: X row-major as nested arrays, y as string labels. */
 export interface LabelledDataset {
@@ -55,6 +55,15 @@ export function parseLabelledCsv(text: string, options: ParseCsvOptions = {}): L
   }
   const featureIndices = columns.map((_, j) => j).filter((j) => j !== targetIndex)
   const featureNames = featureIndices.map((j) => columns[j]!)
+  // A file without a header row: its first data row would silently become the column names.
+  if (featureNames.every(looksNumeric)) {
+    const first = header!.cells.join(',')
+    throw new CsvError(
+      'NO_HEADER',
+      { source, line: header!.line },
+      `the first row (${first.length > 60 ? `${first.slice(0, 60)}...` : first}) was taken as the header, but its feature names are numbers: add a header row naming the columns, e.g. ${featureNames.map((_, i) => `feature_${i + 1}`).join(',')},label`,
+    )
+  }
 
   const X: number[][] = []
   const y: string[] = []

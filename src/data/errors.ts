@@ -5,6 +5,7 @@
 export type CsvErrorCode =
   | 'EMPTY_FILE'
   | 'HEADER_ONLY'
+  | 'NO_HEADER'
   | 'MISSING_VALUE'
   | 'NON_NUMERIC'
   | 'NON_FINITE'
