@@ -44,7 +44,8 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     REQUEST_TIMEOUT_S=30 \
     LOG_LEVEL=info \
-    MODEL_PATH=models/iris_model.json \
+    MODELS_DIR=models \
+    MODEL_NAME=iris_model \
     MALLOC_ARENA_MAX=2
 
 WORKDIR /app
@@ -53,7 +54,8 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-# The committed model: the image serves out of the box; mount another models/ folder to replace it.
+# The model registry with the committed model as version 1 of iris_model (stable): the image serves out of the
+# box; mount another registry folder (a shared volume) at /app/models to replace it.
 COPY models ./models
 # The one writable folder (the compose `logs` volume); owned by `node` so a named volume inherits that owner.
 COPY --from=build --chown=node:node /app/logs ./logs

@@ -87,8 +87,8 @@ describe('docker-compose.yml: the API service', () => {
     for (const [k, v] of Object.entries(env)) if (k in imageEnv) expect(v, k).toBe(imageEnv[k])
   })
 
-  it('mounts models (read-only, where MODEL_PATH points) and logs', () => {
-    const modelDir = String(api.environment?.MODEL_PATH ?? configDefault('MODEL_PATH')).split('/')[0]
+  it('mounts the model registry (read-only, where MODELS_DIR points) and logs', () => {
+    const modelDir = String(api.environment?.MODELS_DIR || configDefault('MODELS_DIR') || 'models').split('/')[0]
     expect(api.volumes).toContain(`./${modelDir}:${workdir}/${modelDir}:ro`)
     expect(api.volumes).toContain(`iris-logs:${workdir}/logs`)
     expect(compose().volumes).toHaveProperty('iris-logs')

@@ -138,8 +138,11 @@ describe('Dockerfile runtime contract', () => {
     expect(exists('src/server.ts')).toBe(true)
   })
 
-  it('copies the committed model to where MODEL_PATH points', () => {
-    const modelPath = String(runtimeEnv.MODEL_PATH ?? configDefault('MODEL_PATH'))
+  it("copies the registry's committed stable model to where MODELS_DIR and MODEL_NAME point", () => {
+    const registry = String(runtimeEnv.MODELS_DIR || configDefault('MODELS_DIR') || 'models')
+    const name = String(runtimeEnv.MODEL_NAME ?? configDefault('MODEL_NAME'))
+    const stable = JSON.parse(readText(`${registry}/${name}/aliases.json`)).aliases.stable
+    const modelPath = `${registry}/${name}/${stable}/${name}.json`
     const workdir = one(runtime, 'WORKDIR').args
     const copies = all(runtime, 'COPY')
       .filter((c) => !('from' in splitFlags(c.args).flags))
