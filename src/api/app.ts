@@ -20,13 +20,13 @@ import { parseJsonText } from './input.js'
 import { createLogger, type Logger } from './logging.js'
 import { ApiMetrics } from './metrics/index.js'
 import { predictEndpoints } from './predict-endpoint.js'
-import { RequestRecorder } from './recorder.js'
+import { RequestRecorder, recordOnResponse } from './recorder.js'
 import { makeGenReqId } from './request-id.js'
 import { type DriftSource, driftRoutes } from './drift/route.js'
 import { DriftService } from './drift/service.js'
 import { adminRoutes } from './routes/admin.js'
 import { registerOpenApi } from './routes/docs.js'
-import { routePlugins } from './routes/index.js'
+import { recordedRoutePlugins, selfRecordingRoutePlugins } from './routes/index.js'
 import {
   adminEnabled,
   nothingGuardsPredictions,
@@ -148,10 +148,16 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
     })
     lane = fast
   }
-  for (const plugin of routePlugins) await app.register(plugin, ctx)
   const reload = options.reload ?? modelReloaderFor(config, models).local
-  await app.register(adminRoutes, { ...ctx, reload, enabled: adminEnabled(security) })
-  await app.register(driftRoutes, { ...ctx, drift: options.drift ?? localDrift(config, metrics, logger, app) })
+  // The routes that are not hot, in one scope whose hooks do their bookkeeping (src/api/recorder.ts).
+  const drift = options.drift ?? localDrift(config, metrics, logger, app)
+  await app.register(async (recorded: FastifyInstance) => {
+    recordOnResponse(recorded, recorder)
+    for (const plugin of recordedRoutePlugins) await recorded.register(plugin, ctx)
+    await recorded.register(adminRoutes, { ...ctx, reload, enabled: adminEnabled(security) })
+    await recorded.register(driftRoutes, { ...ctx, drift })
+  })
+  for (const plugin of selfRecordingRoutePlugins) await app.register(plugin, ctx)
   return app as unknown as App
 }
 

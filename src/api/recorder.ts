@@ -1,8 +1,11 @@
 /**
  * The one place a finished request is accounted for: the seed's log line plus the duration histogram and
- * the in-flight gauge. Hand-written handlers call it right after sending (no onResponse hook: a hook costs
- * more than the work); the error and 404 handlers call it too; third-party routes (static files, Swagger UI)
- * get it from `recordOnResponse`, a hook scoped to their plugin only.
+ * the in-flight gauge. One mechanism for the routes that are not hot: `recordOnResponse`, hooks scoped to
+ * the plugin that holds them (app.ts registers every route of routes/index.ts's `recordedRoutePlugins` and
+ * the admin routes under it; static files and Swagger UI get it in their own plugins), so those handlers
+ * only send their answer. The hot prediction path (the fast lane and predict-endpoint.ts, shared by the
+ * Fastify /predict routes) calls its RouteRecorder by hand right after sending: there a hook measurably
+ * costs more than the work (docs/decisions/010-http-hot-path.md). The error and 404 handlers record too.
  */
 import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -30,8 +33,10 @@ export class RouteRecorder {
     this.record(request.raw, request.id, status, error, err, modelVersion)
   }
 
-  /** The same for a request that did not go through Fastify (the fast lane): the raw message and its id. */
-  /** `modelVersion`: the version that answered a prediction, written into the log line. */
+  /**
+   * The same for a request that did not go through Fastify (the fast lane): the raw message and its id.
+   * `modelVersion`: the version that answered a prediction, written into the log line.
+   */
   record(
     raw: IncomingMessage,
     id: string,
@@ -94,15 +99,25 @@ export class RequestRecorder {
   }
 
   /** For paths off the hot path (errors, 404, hooks): looks the route up by the request. */
-  done(request: FastifyRequest, status: number, error: string | null = null, err?: unknown): void {
+  done(
+    request: FastifyRequest,
+    status: number,
+    error: string | null = null,
+    err?: unknown,
+    modelVersion?: string,
+  ): void {
     const route = request.is404 ? UNMATCHED : (request.routeOptions.url ?? UNMATCHED)
-    this.route(route, request.method).done(request, status, error, err)
+    this.route(route, request.method).done(request, status, error, err, modelVersion)
   }
 }
 
 const RECORDED = Symbol('iris.recorded')
 
-/** X-Request-ID + recording by hooks, for routes whose handlers we do not write (scoped to the calling plugin). */
+/**
+ * X-Request-ID on every answer and one record per request once it is sent, by hooks scoped to the calling
+ * plugin (and the plugins it registers). A prediction answer's X-Model-Version goes into its log line.
+ * Requests the error or 404 handler already recorded are skipped.
+ */
 export function recordOnResponse(app: FastifyInstance, recorder: RequestRecorder): void {
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, next: () => void) => {
     reply.header('x-request-id', request.id)
@@ -110,7 +125,17 @@ export function recordOnResponse(app: FastifyInstance, recorder: RequestRecorder
   })
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, next: () => void) => {
     const r = request as FastifyRequest & { [RECORDED]?: boolean }
-    if (r[RECORDED] !== true) recorder.done(request, reply.statusCode)
+    if (r[RECORDED] !== true) {
+      r[RECORDED] = true
+      const version = reply.getHeader('x-model-version')
+      recorder.done(
+        request,
+        reply.statusCode,
+        null,
+        undefined,
+        typeof version === 'string' ? version : undefined,
+      )
+    }
     next()
   })
 }

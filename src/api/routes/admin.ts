@@ -58,7 +58,6 @@ export function requestedPath(body: unknown): string | undefined {
 }
 
 export async function adminRoutes(app: FastifyInstance, options: AdminOptions): Promise<void> {
-  const rec = options.recorder.route('/admin/reload', 'POST')
   app.post('/admin/reload', { schema: reloadSchema, config: { access: 'admin' } }, async (request, reply) => {
     if (!options.enabled) {
       throw new HttpError(403, 'admin endpoints are disabled: set ADMIN_API_KEYS or API_KEYS to use them')
@@ -72,14 +71,13 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
       if (err instanceof ModelReloadError) throw new HttpError(422, err.message)
       throw err
     }
-    reply.header('x-request-id', request.id).send({
+    reply.send({
       status: 'reloaded',
       model_version: report.version,
       previous_version: report.previousVersion,
       file: report.file,
       workers: report.workers,
     })
-    rec.done(request, 200)
     return reply
   })
 }

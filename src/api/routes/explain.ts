@@ -116,7 +116,6 @@ export async function explainInSlices(
 const explainRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const { models, metrics, config } = ctx
   const url = '/explain'
-  const rec = ctx.recorder.route(url, 'POST')
   const rowsChild = metrics.rows.child(url)
   app.post(
     url,
@@ -154,9 +153,8 @@ const explainRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
       const proba = model.predictProba(rows, nRows)
       const idx = argmaxRows(proba, nRows, model.nClasses)
       const body = explainJson(model, nRows, proba, idx, explanation.expectedValue, explanation.contributions)
-      reply.header('x-request-id', request.id).type(JSON_TYPE).send(body)
+      reply.type(JSON_TYPE).send(body)
       metrics.observePrediction(metrics.seriesFor(model), rowsChild, rows, nRows, idx)
-      rec.done(request, 200)
       return reply
     },
   )

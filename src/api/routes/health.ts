@@ -11,35 +11,28 @@ import { SERVICE_NAME } from '../logging.js'
 
 const healthRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   const tags = ['health']
-  const health = ctx.recorder.route('/health', 'GET')
   app.get(
     '/health',
     {
       schema: { summary: 'Service health (the seed contract)', tags, response: { 200: HealthResponse } },
       config: { access: 'open' },
     },
-    (request, reply) => {
-      reply
-        .header('x-request-id', request.id)
-        .send({ status: 'healthy', timestamp: new Date().toISOString(), service: SERVICE_NAME })
-      health.done(request, 200)
+    (_request, reply) => {
+      reply.send({ status: 'healthy', timestamp: new Date().toISOString(), service: SERVICE_NAME })
     },
   )
 
-  const live = ctx.recorder.route('/health/live', 'GET')
   app.get(
     '/health/live',
     {
       schema: { summary: 'Liveness: the process answers', tags, response: { 200: LiveResponse } },
       config: { access: 'open' },
     },
-    (request, reply) => {
-      reply.header('x-request-id', request.id).send({ status: 'alive' })
-      live.done(request, 200)
+    (_request, reply) => {
+      reply.send({ status: 'alive' })
     },
   )
 
-  const ready = ctx.recorder.route('/health/ready', 'GET')
   app.get(
     '/health/ready',
     {
@@ -50,13 +43,10 @@ const healthRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
       },
       config: { access: 'open' },
     },
-    (request, reply) => {
+    (_request, reply) => {
       const model = ctx.models.current
       if (model === null) throw new ModelNotReadyError()
-      reply
-        .header('x-request-id', request.id)
-        .send({ status: 'ready', model: model.name, model_version: model.version })
-      ready.done(request, 200)
+      reply.send({ status: 'ready', model: model.name, model_version: model.version })
     },
   )
 }

@@ -1,6 +1,6 @@
 /**
- * Every route plugin of the API, in registration order. To add routes: write a RoutePlugin in this folder
- * (it gets the ApiContext as options) and add it to this list.
+ * Every route plugin of the API. To add routes: write a RoutePlugin in this folder (it gets the ApiContext
+ * as options) and add it to recordedRoutePlugins, unless it is on the hot path.
  */
 import type { RoutePlugin } from '../context.js'
 import docsRoutes from './docs.js'
@@ -13,14 +13,21 @@ import predictRoutes from './predict.js'
 import v2Routes from './v2.js'
 import webRoutes from './web.js'
 
-export const routePlugins: readonly RoutePlugin[] = [
+/**
+ * Routes whose bookkeeping (X-Request-ID, log line, duration metric) is done by the hooks of
+ * ../recorder.ts's recordOnResponse, registered by app.ts in one scope: their handlers only answer.
+ */
+export const recordedRoutePlugins: readonly RoutePlugin[] = [
   healthRoutes,
-  predictRoutes,
   explainRoutes,
   modelRoutes,
   modelsRoutes,
   v2Routes,
   metricsRoutes,
-  docsRoutes,
-  webRoutes,
 ]
+
+/**
+ * Routes that record themselves: the hot prediction routes (by hand, through ../predict-endpoint.ts, as
+ * the fast lane does), and the documents, whose third-party routes get the hooks in their own scopes.
+ */
+export const selfRecordingRoutePlugins: readonly RoutePlugin[] = [predictRoutes, docsRoutes, webRoutes]

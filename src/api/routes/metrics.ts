@@ -5,7 +5,6 @@
 import type { ApiContext, RoutePlugin } from '../context.js'
 
 const metricsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
-  const rec = ctx.recorder.route('/metrics', 'GET')
   app.get(
     '/metrics',
     {
@@ -17,10 +16,9 @@ const metricsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
       },
       config: { access: 'metrics' },
     },
-    async (request, reply) => {
+    async (_request, reply) => {
       const text = await ctx.metricsText()
-      reply.header('x-request-id', request.id).type(ctx.metrics.contentType).send(text)
-      rec.done(request, 200)
+      reply.type(ctx.metrics.contentType).send(text)
       return reply
     },
   )

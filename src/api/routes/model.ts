@@ -5,7 +5,6 @@ import { ModelResponse } from '../contracts/model.js'
 import { ModelNotReadyError } from '../errors.js'
 
 const modelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
-  const rec = ctx.recorder.route('/model', 'GET')
   app.get(
     '/model',
     {
@@ -16,13 +15,10 @@ const modelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
       },
       config: { access: 'read' },
     },
-    (request, reply) => {
+    (_request, reply) => {
       const model = ctx.models.current
       if (model === null) throw new ModelNotReadyError()
-      reply
-        .header('x-request-id', request.id)
-        .send({ ...model.metadata, name: model.name, version: model.version })
-      rec.done(request, 200)
+      reply.send({ ...model.metadata, name: model.name, version: model.version })
     },
   )
 }

@@ -57,7 +57,6 @@ function singleFileListing(model: PredictionModel) {
 }
 
 const modelsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
-  const rec = ctx.recorder.route('/models', 'GET')
   app.get(
     '/models',
     {
@@ -68,13 +67,12 @@ const modelsRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
       },
       config: { access: 'read' },
     },
-    async (request, reply) => {
+    async (_request, reply) => {
       const model = ctx.models.current
       if (model === null) throw new ModelNotReadyError()
       const set = ctx.versions.current
       const body = set === null ? singleFileListing(model) : await registryListing(ctx, set.snapshot)
-      reply.header('x-request-id', request.id).send(body)
-      rec.done(request, 200)
+      reply.send(body)
       return reply
     },
   )

@@ -24,7 +24,6 @@ const errorResponses = {
 const v2InferRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   for (const { base, params } of MODEL_BASES) {
     const url = `${base}/infer`
-    const rec = ctx.recorder.route(url, 'POST')
     const rowsChild = ctx.metrics.rows.child(url)
     app.post(
       url,
@@ -55,13 +54,8 @@ const v2InferRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           proba,
           indices,
         })
-        reply
-          .header('x-request-id', request.id)
-          .header('x-model-version', model.version)
-          .type(JSON_TYPE)
-          .send(json)
+        reply.header('x-model-version', model.version).type(JSON_TYPE).send(json)
         ctx.metrics.observePrediction(ctx.metrics.seriesFor(model), rowsChild, body.rows, body.nRows, indices)
-        rec.done(request, 200, null, undefined, model.version)
       },
     )
   }

@@ -3,11 +3,10 @@ import type { ApiContext, RoutePlugin } from '../../context.js'
 import { V2ModelMetadata, V2ModelReady } from '../../contracts/v2.js'
 import { MODEL_BASES, type ModelParams, resolveModel } from '../../v2/model-lookup.js'
 import { modelMetadata } from '../../v2/model-metadata.js'
-import { notFound, notReady, sendWithId, tags } from './shared.js'
+import { notFound, notReady, tags } from './shared.js'
 
 const v2ModelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
   for (const { base, params } of MODEL_BASES) {
-    const metadata = ctx.recorder.route(base, 'GET')
     app.get(
       base,
       {
@@ -20,16 +19,10 @@ const v2ModelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         config: { access: 'read' },
       },
       (request, reply) => {
-        sendWithId(
-          request,
-          reply,
-          modelMetadata(resolveModel(ctx.models, request.params as ModelParams, ctx.versions)),
-        )
-        metadata.done(request, 200)
+        reply.send(modelMetadata(resolveModel(ctx.models, request.params as ModelParams, ctx.versions)))
       },
     )
 
-    const ready = ctx.recorder.route(`${base}/ready`, 'GET')
     app.get(
       `${base}/ready`,
       {
@@ -43,8 +36,7 @@ const v2ModelRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
       },
       (request, reply) => {
         const model = resolveModel(ctx.models, request.params as ModelParams, ctx.versions)
-        sendWithId(request, reply, { name: model.name, ready: true })
-        ready.done(request, 200)
+        reply.send({ name: model.name, ready: true })
       },
     )
   }
