@@ -30,7 +30,10 @@ export const ConfigSchema = Type.Object({
   KEEP_ALIVE_TIMEOUT_S: seconds(5, 'Idle keep-alive connections are closed after this'),
   SHUTDOWN_GRACE_S: seconds(10, 'On SIGTERM/SIGINT, in-flight requests get this long to finish'),
   LOG_LEVEL: Type.Enum([...LOG_LEVELS], { default: 'info', description: 'pino level (case-insensitive)' }),
-  MODEL_PATH: Type.String({ minLength: 1, default: 'models/iris_model.json', description: 'Model file' }),
+  MODEL_PATH: Type.String({
+    default: '',
+    description: "One model file to serve (default: MODEL_NAME's stable version in the MODELS_DIR registry)",
+  }),
   BODY_LIMIT: int(64, 1 << 30, 1 << 20, 'Largest accepted request body in bytes (413 above)'),
   MAX_BATCH_ROWS: int(1, 10_000_000, 10_000, 'Most rows in one prediction request (413 above)'),
   MAX_STREAM_ROWS: int(
@@ -53,7 +56,15 @@ export const ConfigSchema = Type.Object({
   // Reliability and security (src/api/security, src/model/reload.ts): all off or generous by default.
   MODELS_DIR: Type.String({
     default: '',
-    description: "Folder /admin/reload may load from (default: MODEL_PATH's)",
+    description:
+      "The model registry's root (default: models); with MODEL_PATH, the folder /admin/reload may load from (default: MODEL_PATH's)",
+  }),
+  MODEL_NAME: Type.String({ minLength: 1, default: 'iris_model', description: 'The registry model served' }),
+  REGISTRY_POLL_S: Type.Number({
+    minimum: 0,
+    maximum: 86_400,
+    default: 5,
+    description: 'How often servers re-read the registry for alias changes (0 = only on SIGHUP)',
   }),
   API_KEYS: Type.String({
     default: '',

@@ -12,9 +12,10 @@ import type { Config } from '../config.js'
 import { modelsDirOf } from '../model/reload.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
 import { serveClusterDrift } from './drift-cluster.js'
-import { serveClusterRateLimit } from './rate-limit-primary.js'
 import { workerEnv, workerExecArgv } from './memory-settings.js'
+import { installPrimaryModelSource } from './model-source.js'
 import { WorkerPool } from './pool.js'
+import { serveClusterRateLimit } from './rate-limit-primary.js'
 import { installPrimaryReload } from './reload-cluster.js'
 import { exitAfterFlush, WORKER_LISTEN, WORKER_LOADED, WORKER_READY } from './worker.js'
 
@@ -32,7 +33,8 @@ export function runPrimary(config: Config, entry: string): void {
   const logger = createLogger(config.LOG_LEVEL)
   cluster.setupPrimary({ exec: entry, execArgv: workerExecArgv() })
   const pool: WorkerPool<Worker> = new WorkerPool(config.WORKERS, config.STANDBY_WORKERS, {
-    fork: () => cluster.fork({ ...workerEnv(), MODEL_PATH: reload.currentPath() }),
+    // In registry mode each worker reads the registry itself; in MODEL_PATH mode it starts from the serving file.
+    fork: () => cluster.fork({ ...workerEnv(), ...(reload ? { MODEL_PATH: reload.currentPath() } : {}) }),
     listen: (w) => w.send({ type: WORKER_LISTEN }),
     retire: (w) => w.process.kill('SIGTERM'),
   })
@@ -43,14 +45,16 @@ export function runPrimary(config: Config, entry: string): void {
   serveClusterDrift(config, () => pool.serving(), logger, driftRegistry)
   // The instance's rate-limit counts, asked by every worker (with REDIS_URL they go to Redis instead).
   if (config.REDIS_URL === '') serveClusterRateLimit()
-  // SIGHUP and POST /admin/reload reach every serving worker through here; new workers start from the
-  // serving file, and standbys (which hold the old model) are replaced.
-  const reload = installPrimaryReload(
-    resolve(config.MODEL_PATH),
-    modelsDirOf(config.MODELS_DIR, config.MODEL_PATH),
-    logger,
-    () => pool.reloaded(),
-  )
+  // SIGHUP, registry polls and POST /admin/reload reach every serving worker through here (the registry relay,
+  // or the file reload relay with MODEL_PATH); standbys (which hold the old model) are replaced.
+  const reload = installPrimaryModelSource(config, logger, () => pool.reloaded())
+    ? null
+    : installPrimaryReload(
+        resolve(config.MODEL_PATH),
+        modelsDirOf(config.MODELS_DIR, config.MODEL_PATH),
+        logger,
+        () => pool.reloaded(),
+      )
 
   let stopping = false
   let everReady = false

@@ -9,11 +9,10 @@ import { createLogger, type Logger } from '../api/logging.js'
 import { ApiMetrics } from '../api/metrics/index.js'
 import type { Config } from '../config.js'
 import { ModelSlot } from '../model/model-slot.js'
-import { modelReloaderFor } from '../model/reload.js'
 import { workerMetricsSource } from './cluster-metrics.js'
 import { workerDriftSource } from './drift-cluster.js'
+import { modelSourceFor } from './model-source.js'
 import { ClusterLimiterStore } from './rate-limit-worker.js'
-import { installStandaloneReload, installWorkerReload } from './reload-cluster.js'
 
 /** Worker -> primary: the model is loaded; waiting for WORKER_LISTEN (src/server/pool.ts decides when). */
 export const WORKER_LOADED = 'iris:worker-loaded'
@@ -58,14 +57,16 @@ export async function runWorker(config: Config): Promise<void> {
     currentModel: () => models.current,
     driftWindowRows: config.DRIFT_WINDOW_ROWS,
   })
-  // Model reloads (POST /admin/reload, SIGHUP): relayed through the primary in a cluster, else in-process.
-  const reloader = modelReloaderFor(config, models)
-  const reload = inCluster ? installWorkerReload(reloader) : reloader.local
-  if (!inCluster) installStandaloneReload(reloader, logger)
+  // The registry's versions or one file; reloads (POST /admin/reload, SIGHUP, registry polls) relayed through
+  // the primary in a cluster, else in-process (./model-source.ts).
+  const source = modelSourceFor(config, models, logger, inCluster)
+  const reload = source.reload
   const app = await buildApp(config, models, {
     logger,
     metrics,
     reload,
+    versions: source.versions,
+    registry: source.registry,
     ...(inCluster ? { metricsText: workerMetricsSource(metrics.registry) } : {}),
     // The primary judges drift for the instance from every worker's window (./drift-cluster.ts).
     ...(inCluster ? { drift: workerDriftSource(metrics.drift) } : {}),
@@ -107,12 +108,11 @@ export async function runWorker(config: Config): Promise<void> {
   const address = inCluster ? '' : await listen()
   if (!inCluster) logger.info({ address, workers: 1, pid: process.pid }, 'Server listening')
   try {
-    // Through the reloader, so a reload ordered while this worker was starting is applied after it.
-    await reloader.reloadFile()
+    await source.loadFirst()
     const model = models.current!
-    logger.info({ model: model.name, version: model.version, path: config.MODEL_PATH }, 'Model loaded')
+    logger.info({ model: model.name, version: model.version, ...source.where }, 'Model loaded')
   } catch (err) {
-    logger.fatal({ err, path: config.MODEL_PATH }, 'The model could not be loaded')
+    logger.fatal({ err, ...source.where }, 'The model could not be loaded')
     exitAfterFlush(logger, 1)
     return
   }

@@ -74,9 +74,11 @@ export class ApiMetrics {
       ['feature'],
       FEATURE_BUCKETS,
     ).register(reg)
-    this.predictions = new LabelledCounter('iris_predictions_total', 'Predicted rows by class', [
-      'class',
-    ]).register(reg)
+    this.predictions = new LabelledCounter(
+      'iris_predictions_total',
+      'Predicted rows by class and the model version that predicted them',
+      ['class', 'version'],
+    ).register(reg)
     const self = this
     new Gauge({
       name: 'http_requests_in_flight',
@@ -114,7 +116,7 @@ export class ApiMetrics {
         featureNames: model.featureNames,
         classes: model.classes,
         features: model.featureNames.map((f) => this.featureValues.child(f)),
-        predictions: model.classes.map((c) => this.predictions.child(c)),
+        predictions: model.classes.map((c) => this.predictions.child(c, model.version)),
         drift: this.drift.windowFor(model),
       }
       this.series.set(model, s)

@@ -48,8 +48,9 @@ const predictRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         const kind = streamKindOf(request.headers['content-type'])
         if (kind !== null) return answerStream(ctx, endpoint, request, reply, kind)
         const body = endpoint.answer(request.body)
-        reply.header('x-request-id', request.id).type(JSON_TYPE).send(body)
-        endpoint.recorder.done(request, 200)
+        const version = endpoint.servedVersion
+        reply.header('x-request-id', request.id).header('x-model-version', version).type(JSON_TYPE).send(body)
+        endpoint.recorder.done(request, 200, null, undefined, version)
       },
     )
   }
