@@ -11,7 +11,8 @@
 import cluster from 'node:cluster'
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { loadConfig } from './config.js'
+import { ConfigError, loadConfig } from './config.js'
+import { preflightFaults } from './server/preflight.js'
 import { runPrimary } from './server/primary.js'
 import { runWorker } from './server/worker.js'
 
@@ -22,6 +23,11 @@ export async function runServer(
   entry: string = ENTRY,
 ): Promise<void> {
   const config = loadConfig(env)
+  // Once per start, before any worker: settings that cannot work here stop it with one line each.
+  if (!cluster.isWorker) {
+    const faults = await preflightFaults(config, env)
+    if (faults.length > 0) throw new ConfigError(faults.join('\n'))
+  }
   if (config.WORKERS === 1 || cluster.isWorker) {
     await runWorker(config)
     return
@@ -32,7 +38,13 @@ export async function runServer(
 /** Runs the server as the process's main program; `entry` is the file cluster workers execute. */
 export function startServer(entry: string = ENTRY): void {
   runServer(process.env, entry).catch((err: Error) => {
-    process.stderr.write(`${err.name === 'ConfigError' ? err.message : (err.stack ?? String(err))}\n`)
+    // One line per fault, no stack (LOG_LEVEL=debug or trace adds it for an unexpected error).
+    const debug = /^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '')
+    const text =
+      err.name === 'ConfigError'
+        ? err.message
+        : `start-up failed: ${err.message}${debug && err.stack ? `\n${err.stack}` : ''}`
+    process.stderr.write(`${text}\n`)
     process.exit(1)
   })
 }

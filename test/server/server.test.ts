@@ -178,11 +178,12 @@ describe('node dist/server.js (2 workers)', () => {
     expect(running.stderr.join('')).toMatch(/WORKERS must be an integer/)
   }, 30_000)
 
-  it('stops with exit 1 when the model cannot be loaded', async () => {
+  it('stops with exit 1, naming MODEL_PATH, when the model file does not exist', async () => {
     running = await startServer({ WORKERS: '2', MODEL_PATH: 'models/no-such-model.json' })
     const { code } = await running.exited
     expect(code).toBe(1)
-    expect(parsed(running.lines).some((l) => l.message === 'The model could not be loaded')).toBe(true)
+    // Refused before any worker starts (src/server/preflight.ts): one line, no stack.
+    expect(running.stderr.join('')).toMatch(/^MODEL_PATH: models\/no-such-model\.json does not exist/)
   }, 30_000)
 })
 
