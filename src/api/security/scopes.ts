@@ -57,11 +57,27 @@ export function accessOf(request: FastifyRequest): Access | undefined {
   return request.routeOptions.config.access ?? UNDECLARED_ACCESS
 }
 
+/** One row of the access table: a route and what it needs (resolved when asked, after every plugin ran). */
+export interface RouteAccess {
+  method: string
+  url: string
+  access: Access
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route's access, as the auth hook sees it (docs/access-control.md is checked against it). */
+    accessTable(): RouteAccess[]
+  }
+}
+
 /**
- * Every route registered from now on in `app`'s scope is checked to declare a known access value; a
- * typo (`access: 'predcit'`) stops start-up instead of silently closing (or opening) the route.
+ * Every route registered from now on in `app`'s scope is checked to declare a known access value (a typo
+ * like `access: 'predcit'` stops start-up instead of silently closing the route) and listed for
+ * `app.accessTable()`.
  */
 export function checkDeclaredAccess(app: FastifyInstance): void {
+  const routes: { method: string; url: string; route: { config?: { access?: Access } } }[] = []
   app.addHook('onRoute', (route) => {
     const access = (route.config as { access?: unknown } | undefined)?.access
     if (access !== undefined && !ACCESS_VALUES.has(String(access))) {
@@ -69,7 +85,17 @@ export function checkDeclaredAccess(app: FastifyInstance): void {
         `route ${route.method} ${route.url}: config.access must be one of ${[...ACCESS_VALUES].join(', ')}, got ${JSON.stringify(access)}`,
       )
     }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, route })
+    }
   })
+  app.decorate('accessTable', () =>
+    routes.map(({ method, url, route }) => ({
+      method,
+      url,
+      access: route.config?.access ?? UNDECLARED_ACCESS,
+    })),
+  )
 }
 
 /**
