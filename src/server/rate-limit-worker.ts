@@ -79,9 +79,14 @@ export class ClusterLimiterStore implements LimiterStore {
     const waiting = this.waiting
     this.hits = []
     this.waiting = []
+    // When this worker itself was stalled (GC, a busy CPU), the timer and the answer may both be due: the
+    // timers run before the I/O callbacks, so look again after them (setImmediate) before giving up.
     const timer = setTimeout(
       () =>
-        this.fail(id, waiting, new Error(`the cluster primary did not answer within ${this.timeoutMs} ms`)),
+        setImmediate(() => {
+          if (!this.inFlight.has(id)) return
+          this.fail(id, waiting, new Error(`the cluster primary did not answer within ${this.timeoutMs} ms`))
+        }),
       this.timeoutMs,
     )
     this.inFlight.set(id, { waiting, timer })

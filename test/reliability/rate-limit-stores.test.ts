@@ -167,6 +167,18 @@ describe('cluster store (worker side)', () => {
     await store.close()
   })
 
+  it('a worker stalled past the timeout still takes an answer that arrived meanwhile', async () => {
+    const store = new ClusterLimiterStore(50, channelTo(new MemoryStore()).channel)
+    const decided = store.hit(client('stall'), 5, 60_000)
+    // Runs right after the batch is sent: the answer and the timeout both fall due during this stall.
+    setImmediate(() => {
+      const until = Date.now() + 150
+      while (Date.now() < until) {}
+    })
+    await expect(decided).resolves.toMatchObject({ allowed: true, remaining: 4 })
+    await store.close()
+  })
+
   it('fails at once when the channel is gone', async () => {
     const channel: Channel = {
       send: () => {
