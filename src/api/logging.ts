@@ -81,6 +81,8 @@ export interface RequestMetricsLine {
   error: string | null
   /** The registry version that answered (prediction routes). */
   model_version?: string
+  /** The authenticated client's name (API key name or token subject; never the credential). */
+  client?: string
 }
 
 const INFO = 30
@@ -102,6 +104,6 @@ export function logRequest(logger: Logger, line: RequestMetricsLine, err?: unkno
     pino.symbols.streamSym
   ] as DestinationStream
   stream.write(
-    `{"level":"${failed ? 'ERROR' : 'INFO'}","timestamp":"${isoNow()}","request_metrics":{"endpoint":${JSON.stringify(line.endpoint)},"method":"${line.method}","status_code":${line.status_code},"latency_ms":${line.latency_ms},"request_id":"${line.request_id}","error":${line.error === null ? 'null' : JSON.stringify(line.error)}${line.model_version === undefined ? '' : `,"model_version":${JSON.stringify(line.model_version)}`}},"message":"Request completed"}\n`,
+    `{"level":"${failed ? 'ERROR' : 'INFO'}","timestamp":"${isoNow()}","request_metrics":{"endpoint":${JSON.stringify(line.endpoint)},"method":"${line.method}","status_code":${line.status_code},"latency_ms":${line.latency_ms},"request_id":"${line.request_id}","error":${line.error === null ? 'null' : JSON.stringify(line.error)}${line.model_version === undefined ? '' : `,"model_version":${JSON.stringify(line.model_version)}`}${line.client === undefined ? '' : `,"client":${JSON.stringify(line.client)}`}},"message":"Request completed"}\n`,
   )
 }

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Logger, logRequest } from './logging.js'
 import type { ApiMetrics, HistogramChild } from './metrics/index.js'
 import { elapsedSince } from './request-id.js'
+import { ClientRequests, clientOf } from './security/client-identity.js'
 
 /** Bound to one route pattern and method; histogram children are created on first use of each status. */
 export class RouteRecorder {
@@ -53,6 +54,8 @@ export class RouteRecorder {
     const ms = elapsedSince(raw)
     child.observe(ms / 1000)
     this.owner.metrics.inFlight--
+    const client = clientOf(raw)
+    if (client !== undefined) this.owner.clients.count(client, status)
     logRequest(
       this.owner.logger,
       {
@@ -63,6 +66,7 @@ export class RouteRecorder {
         request_id: id,
         error,
         ...(modelVersion === undefined ? {} : { model_version: modelVersion }),
+        ...(client === undefined ? {} : { client }),
       },
       err,
     )
@@ -81,11 +85,18 @@ export function pathOf(url: string): string {
 
 export class RequestRecorder {
   private readonly routes = new Map<string, RouteRecorder>()
+  private clientRequests: ClientRequests | undefined
 
   constructor(
     readonly logger: Logger,
     readonly metrics: ApiMetrics,
   ) {}
+
+  /** Per-client counts, registered on first use (only deployments with credentials have clients). */
+  get clients(): ClientRequests {
+    this.clientRequests ??= new ClientRequests(this.metrics.registry)
+    return this.clientRequests
+  }
 
   /** A recorder for one route pattern + method; create it when the route is registered. */
   route(route: string, method: string): RouteRecorder {

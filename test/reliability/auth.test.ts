@@ -7,7 +7,7 @@ import Fastify from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { KeyStore } from '../../src/api/security/api-keys-store.js'
 import { Gate, installAuth } from '../../src/api/security/auth.js'
-import { buildTestApp, type TestApp } from '../api/helper.js'
+import { buildTestApp, injectServer, requestLines, type TestApp } from '../api/helper.js'
 
 const KEY = 'k-3f9a1c-secret-predict'
 const OTHER = 'k-0000-other-client'
@@ -81,6 +81,31 @@ describe('with API_KEYS', () => {
       expect(text).not.toContain(secret)
     }
     expect(text).not.toMatch(/authorization|x-api-key/i)
+  })
+})
+
+describe('the client in log lines and metrics', () => {
+  it('names the key (never the key itself) in the log line and iris_client_requests_total, both paths', async () => {
+    t = await buildTestApp({ API_KEYS: `${KEY}, ${OTHER}` })
+    const lane = await injectServer(t.app, {
+      method: 'POST',
+      url: '/predict',
+      payload: JSON.stringify(ROW),
+      headers: { 'content-type': 'application/json', 'x-api-key': OTHER },
+    })
+    expect(lane.statusCode).toBe(200)
+    expect((await post('/explain', { authorization: `Bearer ${KEY}` })).statusCode).toBe(200)
+    expect((await post('/predict')).statusCode).toBe(401)
+    const lines = requestLines(t.logs).map((l) => l.request_metrics as Record<string, unknown>)
+    expect(lines.map((m) => [m.endpoint, m.status_code, m.client])).toEqual([
+      ['/predict', 200, 'api-key-2'],
+      ['/explain', 200, 'api-key-1'],
+      ['/predict', 401, undefined],
+    ])
+    const metrics = (await t.app.inject({ url: '/metrics' })).body
+    expect(metrics).toContain('iris_client_requests_total{client="api-key-2",code="2xx"} 1')
+    expect(metrics).toContain('iris_client_requests_total{client="api-key-1",code="2xx"} 1')
+    expect(metrics).not.toContain(KEY)
   })
 })
 

@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { HttpError } from '../errors.js'
 import type { Principal } from './api-keys.js'
 import type { KeyStore } from './api-keys-store.js'
+import { stampClient } from './client-identity.js'
 import type { JwtVerifier } from './jwt.js'
 import { type Access, accessOf, openRoutesIn, type Scope, UNDECLARED_ACCESS } from './scopes.js'
 
@@ -208,6 +209,7 @@ export function installAuth(app: FastifyInstance, gate: Gate, options: AuthHookO
       if (p !== undefined) {
         request.principal = p
         request.apiKeyId = p.id
+        stampClient(request.raw, p.name)
       }
       done()
     }

@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http'
 import { HttpError } from '../errors.js'
 import type { LaneChecks } from '../fast-lane.js'
 import { AuthError, type Principal } from './auth.js'
+import { stampClient } from './client-identity.js'
 import type { SecurityOptions } from './index.js'
 import { clientAddress, type Decision, rateLimitHeaders, refusalMessage } from './rate-limit.js'
 import type { LimitPolicy } from './rate-limit-headers.js'
@@ -37,6 +38,7 @@ export function laneChecks(options: SecurityOptions): LaneChecks {
     req: IncomingMessage,
     principal: Principal | undefined,
   ): readonly string[] | Promise<readonly string[]> => {
+    if (principal !== undefined) stampClient(req, principal.name)
     if (limiter === undefined) return NONE
     const policy = limiter.policyFor(principal?.ratePerMinute)
     if (policy === undefined) return NONE
