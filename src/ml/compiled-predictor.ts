@@ -80,7 +80,6 @@ interface Built {
 }
 
 function wasmPredictor(forest: Forest, { layout, tables }: Built): ForestPredictor {
-  if (typeof WebAssembly === 'undefined') throw new Error('no WebAssembly in this runtime')
   const wasm = buildWasmForest(layout, tables, forest.nFeatures, forest.nClasses)
   return wrap(forest, (X, n, out) => wasm.predictProba(X, n, out))
 }

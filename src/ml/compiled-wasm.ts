@@ -151,9 +151,11 @@ export function buildWasmForest(
     b,
     pages,
   )
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
+  const wasm = wasmApi()
+  if (wasm === undefined) throw new Error('no WebAssembly in this runtime')
+  const instance = new wasm.Instance(new wasm.Module(bytes), {})
   const run = instance.exports.run as (x: number, n: number, o: number) => void
-  const buffer = (instance.exports.mem as WebAssembly.Memory).buffer
+  const buffer = (instance.exports.mem as { buffer: ArrayBuffer }).buffer
   new Float64Array(buffer, tBase, layout.thresholds.length).set(layout.thresholds)
   new Float64Array(buffer, vBase, layout.leafValues.length).set(layout.leafValues)
   const ints = new Int32Array(buffer, iBase, tables.ints.length)
@@ -182,6 +184,19 @@ export function buildWasmForest(
       }
     },
   }
+}
+
+/**
+ * The global WebAssembly API (browsers and Node have it), typed here for what we use: the server build's
+ * lib has no DOM types, and a runtime may lack it (then the predictor falls back).
+ */
+interface WasmApi {
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => object
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
+}
+
+export function wasmApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly
 }
 
 function align(n: number, to: number): number {
