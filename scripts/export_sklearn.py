@@ -322,6 +322,17 @@ def export(model_path: str, out_dir: str, name: str, flag_features: str | None,
     return model_file, metadata_file
 
 
+def missing_dependencies() -> list[str]:
+    """The Python packages this export needs that this interpreter cannot import."""
+    missing = []
+    for module, package in (("sklearn", "scikit-learn"), ("joblib", "joblib"), ("numpy", "numpy")):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(package)
+    return missing
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Export a fitted scikit-learn tree classifier to iris-forest JSON.")
     parser.add_argument("model", help="fitted estimator saved with joblib.dump or pickle.dump")
@@ -333,6 +344,15 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.target is not None and args.reference is None:
         parser.error("--target needs --reference")
+    missing = missing_dependencies()
+    if missing:
+        print(
+            f"export_sklearn: {sys.executable} cannot import {', '.join(missing)}, which the export needs. Install "
+            "them: on Debian or Ubuntu `sudo apt-get install python3-sklearn` (brings joblib and numpy); elsewhere "
+            "`python3 -m pip install scikit-learn joblib`.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         model_file, metadata_file = export(args.model, args.out, args.name, args.feature_names,
                                            args.reference, args.target)

@@ -6,6 +6,7 @@ import { serviceSource } from '../model/service-source.js'
 import type { CliIo } from './io.js'
 import { modelsCommand } from './models-command.js'
 import { predictCommand } from './predict-command.js'
+import { serveCommand } from './serve-command.js'
 import { trainCommand } from './train-command.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js'
 
@@ -14,7 +15,7 @@ export const MAIN_HELP = `Usage: iris <command> [flags]
 Commands:
   train     fit a RandomForest on a labelled CSV and write the model files
   predict   predict rows of a CSV with a model file, CSV to stdout
-  serve     start the HTTP API (configured by environment variables)
+  serve     start the HTTP API (--model, --port, --workers, --host; else environment variables)
   models    the model registry: list versions, show, promote, rollback, alias
 
 Run "iris <command> --help" for a command's flags. Exit codes: 0 ok, 1 failed, 2 bad command line.`
@@ -33,24 +34,10 @@ const FLAG_OF: Record<string, string> = {
 
 type Runner = (args: string[], io: CliIo) => Promise<number>
 
-const serve: Runner = async (args, io) => {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out('Usage: iris serve\n\nStarts the HTTP API; see the README for its environment variables.\n')
-    return EXIT_OK
-  }
-  if (args.length > 0)
-    throw new UsageError(`iris serve takes no arguments, got "${args[0]}" (configure it by environment)`)
-  // Loaded lazily (and through a variable) so `train` and `predict` never pay for loading Fastify.
-  const serverModule = './../server.js'
-  const { runServer } = (await import(serverModule)) as { runServer: () => Promise<void> }
-  await runServer()
-  return EXIT_OK
-}
-
 const COMMANDS: Record<string, Runner> = {
   train: trainCommand,
   predict: predictCommand,
-  serve,
+  serve: serveCommand,
   models: modelsCommand,
 }
 
