@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findChromium } from './helpers/browser.js'
+import { lowContrastTexts } from './helpers/contrast.js'
 import { type FixtureModel, trainFixtureModel } from './helpers/fixture-model.js'
-import { displayedProbabilities, expectConfidence, postJson, useHarness } from './helpers/harness.js'
+import {
+  DESKTOP,
+  displayedProbabilities,
+  expectConfidence,
+  PHONE,
+  postJson,
+  SCREENSHOT_DIR,
+  useHarness,
+} from './helpers/harness.js'
 
 // The page builds itself from the served model: a wine model (13 features, classes barbera / barolo /
 // grignolino, trained from test/fixtures/data/wine.csv by the real `iris train`) gets its own inputs,
@@ -150,6 +159,24 @@ describe.skipIf(!chromium)('UI for a wine model in Chromium', () => {
       ).toBe(label)
     }
   })
+
+  for (const [name, viewport, colorScheme] of [
+    ['wine-desktop', DESKTOP, 'light'],
+    ['wine-phone-dark', PHONE, 'dark'],
+  ] as const) {
+    it(`renders at ${name} without sideways scrolling and with AA contrast`, async () => {
+      const page = await h.open({ viewport, colorScheme })
+      await page.getByRole('button', { name: 'Barolo example' }).click()
+      await expectConfidence(page, 'barolo')
+      await page.getByRole('button', { name: 'Model card' }).click()
+      await page.getByText('Hold-out accuracy').waitFor()
+      expect(await page.getByText(/on \d+ test rows/).count()).toBe(1)
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true })
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      expect(overflow).toBeLessThanOrEqual(0)
+      expect(await lowContrastTexts(page), 'texts below WCAG AA contrast').toEqual([])
+    })
+  }
 
   it('describes the wine model in /openapi.json: title, feature count and examples', async () => {
     const page = await h.open({ waitForPrediction: false })

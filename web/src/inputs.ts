@@ -25,6 +25,8 @@ const TRAINING_PAD = 0.1
 const SPLIT_PAD = 0.25
 /** Inputs step in units of the data's last decimal, but never finer than this many decimals. */
 const MAX_STEP_DECIMALS = 3
+/** Float slack when flooring to a step (11.03 - 0.38 is 10.649999...). */
+const EPS = 1e-9
 
 /** Rounds to the step's decimals without float noise (0.1 * 3 -> 0.3). */
 export function roundTo(value: number, step: number): number {
@@ -40,9 +42,9 @@ function fromTraining(name: string, f: FeatureStats): InputSpec | null {
   if (f.min === null || f.max === null) return null
   const step = 10 ** -Math.min(f.decimals, MAX_STEP_DECIMALS)
   const span = f.max - f.min || Math.max(Math.abs(f.max), 1)
-  let min = roundTo(Math.floor((f.min - span * TRAINING_PAD) / step) * step, step)
+  let min = roundTo(Math.floor((f.min - span * TRAINING_PAD) / step + EPS) * step, step)
   if (f.min >= 0 && min < 0) min = 0
-  const max = roundTo(Math.ceil((f.max + span * TRAINING_PAD) / step) * step, step)
+  const max = roundTo(Math.ceil((f.max + span * TRAINING_PAD) / step - EPS) * step, step)
   const centre = f.median ?? f.mean ?? (f.min + f.max) / 2
   const unit = featureUnit(name)
   const u = unit ? ` ${unit}` : ''
@@ -70,8 +72,8 @@ function fromSplits(name: string, f: FeatureStats): InputSpec {
   }
   const span = f.max - f.min || Math.max(Math.abs(f.max), 1)
   const step = 10 ** -Math.min(Math.max(f.decimals, Math.ceil(-Math.log10(span / 100))), MAX_STEP_DECIMALS)
-  const min = roundTo(Math.floor((f.min - span * SPLIT_PAD) / step) * step, step)
-  const max = roundTo(Math.ceil((f.max + span * SPLIT_PAD) / step) * step, step)
+  const min = roundTo(Math.floor((f.min - span * SPLIT_PAD) / step + EPS) * step, step)
+  const max = roundTo(Math.ceil((f.max + span * SPLIT_PAD) / step - EPS) * step, step)
   return {
     ...names(name),
     min,

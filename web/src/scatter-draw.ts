@@ -8,6 +8,8 @@ import { scale } from './scatter-scale.js'
 // class-shaped markers, and the current input as a ring with a cross on top.
 
 const MARGIN = { top: 12, right: 14, bottom: 44, left: 50 }
+/** Width of one tick-label character at the plot's font size, a little generous. */
+const TICK_CHAR_PX = 8
 
 export interface Frame {
   width: number
@@ -26,12 +28,15 @@ export function drawFrame(chart: SVGSVGElement, f: Frame): void {
   const { width, height } = f
   const [fx, fy] = f.axes
   chart.setAttribute('viewBox', `0 0 ${width} ${height}`)
-  const xs = scale([...f.points.map((p) => p.values[fx]!), f.current[fx]!], MARGIN.left, width - MARGIN.right)
   const ys = scale(
     [...f.points.map((p) => p.values[fy]!), f.current[fy]!],
     height - MARGIN.bottom,
     MARGIN.top,
   )
+  // Room for the longest vertical tick label ("1250") between the axis title and the plot.
+  const longest = Math.max(...ys.ticks.map((t) => formatValue(t).length))
+  const left = Math.max(MARGIN.left, 24 + longest * TICK_CHAR_PX)
+  const xs = scale([...f.points.map((p) => p.values[fx]!), f.current[fx]!], left, width - MARGIN.right)
 
   const axes = svg('g', { class: 'axes' })
   for (const t of xs.ticks) {
@@ -44,11 +49,11 @@ export function drawFrame(chart: SVGSVGElement, f: Frame): void {
   for (const t of ys.ticks) {
     const y = ys.to(t)
     axes.append(
-      svg('line', { class: 'grid', x1: MARGIN.left, x2: width - MARGIN.right, y1: y, y2: y }),
-      svg('text', { x: MARGIN.left - 8, y: y + 4, 'text-anchor': 'end' }, formatValue(t)),
+      svg('line', { class: 'grid', x1: left, x2: width - MARGIN.right, y1: y, y2: y }),
+      svg('text', { x: left - 8, y: y + 4, 'text-anchor': 'end' }, formatValue(t)),
     )
   }
-  const midX = (MARGIN.left + width - MARGIN.right) / 2
+  const midX = (left + width - MARGIN.right) / 2
   const midY = (MARGIN.top + height - MARGIN.bottom) / 2
   axes.append(
     svg('text', { class: 'axis-title', x: midX, y: height - 8, 'text-anchor': 'middle' }, f.titles[0]),
