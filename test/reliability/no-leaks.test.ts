@@ -71,7 +71,7 @@ describe('forced server errors', () => {
 
 describe('ordinary refusals', () => {
   it('never show internals either', async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', WEB_ROOT: 'none', ADMIN_API_KEYS: 'a' })
+    const config = loadConfig({ LOG_LEVEL: 'silent', WEB_ROOT: 'none', ADMIN_API_KEYS: 'no-leaks-admin-key-0123' })
     app = await buildApp(config, new ModelSlot(await testModel()), { logger: createLogger('silent') })
     const requests = [
       { method: 'GET', url: '/nope/../../etc/passwd' },
