@@ -17,8 +17,6 @@ export const IRIS_FEATURES: readonly FeatureSpec[] = [
   { column: 'petal_length_cm', label: 'Petal length (cm)', short: 'petal length', initial: 1.4 },
   { column: 'petal_width_cm', label: 'Petal width (cm)', short: 'petal width', initial: 0.2 },
 ]
-/** @deprecated the Iris features only; use the served model's (GET /model) through inputs.ts. */
-export const FEATURES = IRIS_FEATURES
 
 export const SLIDER_MIN = 0
 export const SLIDER_MAX = 10
