@@ -163,12 +163,17 @@ describe('key guessing is throttled', () => {
     })
     expect(codes.filter((c) => c === 401)).toHaveLength(3)
     expect(codes.filter((c) => c === 429)).toHaveLength(3)
+    // The log names the guessing client by the address X-Forwarded-For gives through the trusted proxy.
+    const blocked = logs.filter((l) => String(l.message).startsWith('Failed authentications used up'))
+    expect(blocked).toEqual([expect.objectContaining({ client_address: '203.0.113.66' })])
   })
 
-  it('missing credentials count too', async () => {
+  it('missing credentials count too; without TRUST_PROXY the log names the peer, not a spoofed address', async () => {
     await roomInWindow(60_000, 5000)
-    await serve({ RATE_LIMIT_MAX: '2', API_KEYS: KEY_A })
-    expect(await statuses(3)).toEqual([401, 401, 429])
+    const { logs } = await serve({ RATE_LIMIT_MAX: '2', API_KEYS: KEY_A })
+    expect(await statuses(3, { 'x-forwarded-for': '6.6.6.6' })).toEqual([401, 401, 429])
+    const blocked = logs.filter((l) => String(l.message).startsWith('Failed authentications used up'))
+    expect(blocked).toEqual([expect.objectContaining({ client_address: '127.0.0.1' })])
   })
 
   it('are not counted when no limit is configured', async () => {

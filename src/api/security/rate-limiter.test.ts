@@ -154,7 +154,8 @@ describe('RateLimiter', () => {
   it('remembers an address that used up its quota by failed authentications, until the window ends', () => {
     let now = 1_000_000
     const store = new MemoryStore(100, () => now)
-    const limiter = new RateLimiter(store, base, () => now)
+    const { lines, logger } = logSink()
+    const limiter = new RateLimiter(store, { ...base, logger }, () => now)
     expect(limiter.blocked('10.0.0.9')).toBeUndefined()
     limiter.authFailed('10.0.0.9')
     limiter.authFailed('10.0.0.9')
@@ -163,6 +164,15 @@ describe('RateLimiter', () => {
     expect(limiter.authFailed('10.0.0.9')).toMatchObject({ allowed: true, remaining: 0 })
     expect(limiter.blocked('10.0.0.9')).toMatchObject({ allowed: false, remaining: 0, resetMs: 20_000 })
     expect(limiter.blocked('10.0.0.8')).toBeUndefined()
+    // One warning naming the address, however many attempts follow in the window.
+    limiter.authFailed('10.0.0.9')
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        obj: { client_address: '10.0.0.9', retry_after_s: 20 },
+        msg: 'Failed authentications used up the quota of this address: refused until its window ends',
+      },
+    ])
     now += 20_000
     expect(limiter.blocked('10.0.0.9')).toBeUndefined()
   })

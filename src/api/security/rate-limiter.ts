@@ -148,7 +148,15 @@ export class RateLimiter {
   private remember(address: string, d: Decision): Decision {
     if (d.remaining === 0 && d.degraded !== true) {
       if (this.blockedUntil.size >= MAX_BLOCKED) this.blockedUntil.clear()
+      const known = (this.blockedUntil.get(address) ?? 0) > this.now()
       this.blockedUntil.set(address, this.now() + d.resetMs)
+      // One line per address and window (per process): who is guessing keys, by the address TRUST_PROXY names.
+      if (!known) {
+        this.options.logger?.warn(
+          { client_address: address.slice(0, 100), retry_after_s: Math.max(1, Math.ceil(d.resetMs / 1000)) },
+          'Failed authentications used up the quota of this address: refused until its window ends',
+        )
+      }
     }
     return d
   }
