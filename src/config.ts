@@ -158,6 +158,30 @@ export const ConfigSchema = Type.Object({
     3,
     'Drift webhook retries after a failed POST (back-off 0.5 s, doubling)',
   ),
+  // The rollout gate (src/model/rollout/gate.ts, docs/rollouts.md).
+  ROLLOUT_MIN_FEEDBACK: int(1, 1_000_000, 50, 'Paired feedback rows before the rollout gate judges'),
+  ROLLOUT_ALPHA: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 0.5,
+    default: 0.05,
+    description: "Significance of the gate's McNemar test (candidate worse than stable)",
+  }),
+  ROLLOUT_ERROR_MARGIN: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.05,
+    description: "Roll back when the candidate's error rate exceeds stable's by more than this (absolute)",
+  }),
+  ROLLOUT_SHADOW_AGREEMENT_MIN: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.9,
+    description: 'Shadow mode: roll back when the candidate agrees with stable on fewer rows than this share',
+  }),
+  ROLLOUT_AUTO_PROMOTE: Type.Boolean({
+    default: false,
+    description: 'Promote a candidate that passes the gate after ROLLOUT_MIN_FEEDBACK paired rows',
+  }),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema>>

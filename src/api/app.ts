@@ -10,8 +10,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import type { ModelSlot } from '../model/model-slot.js'
+import { ServedVersions, type ServingRegistry } from '../model/registry/index.js'
 import { modelReloaderFor, type Reloader } from '../model/reload.js'
 import type { ApiContext } from './context.js'
+import { type DriftSource, driftRoutes } from './drift/route.js'
+import { DriftService } from './drift/service.js'
 import { installErrorHandlers } from './errors.js'
 import { FastLane } from './fast-lane.js'
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js'
@@ -22,11 +25,12 @@ import { ApiMetrics } from './metrics/index.js'
 import { predictEndpoints } from './predict-endpoint.js'
 import { RequestRecorder, recordOnResponse } from './recorder.js'
 import { makeGenReqId } from './request-id.js'
-import { type DriftSource, driftRoutes } from './drift/route.js'
-import { DriftService } from './drift/service.js'
+import type { TallyPort } from './rollout/engine.js'
+import { installRollout } from './rollout/install.js'
 import { adminRoutes } from './routes/admin.js'
 import { registerOpenApi } from './routes/docs.js'
 import { recordedRoutePlugins, selfRecordingRoutePlugins } from './routes/index.js'
+import { rolloutAdminRoutes } from './routes/rollout-admin.js'
 import {
   adminEnabled,
   nothingGuardsPredictions,
@@ -49,8 +53,14 @@ export interface BuildOptions {
   reload?: Reloader
   /** Where rate-limit counts live without REDIS_URL; default this process (a cluster worker asks the primary). */
   rateLimitStore?: LimiterStore
+  /** Every loaded registry version (src/server/model-source.ts); default none (MODEL_PATH mode, tests). */
+  versions?: ServedVersions
+  /** The registry served, for GET /models; default none. */
+  registry?: ServingRegistry | null
   /** GET /drift's reports; default this process's monitor (a cluster worker asks the primary's). */
   drift?: DriftSource
+  /** Where rollout counts are summed and the gate decides; default this process (a cluster worker: the primary). */
+  rolloutTally?: TallyPort
 }
 
 export type App = FastifyInstance
@@ -123,12 +133,17 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
     logger,
     metricsText: options.metricsText ?? (() => metrics.text()),
     documentHeaders: security.headerSets,
+    versions: options.versions ?? new ServedVersions(),
+    registry: options.registry ?? null,
   }
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody)
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody)
   installErrorHandlers(app, recorder, config.BODY_LIMIT)
+  const reload = options.reload ?? modelReloaderFor(config, models).local
+  // Before the predict endpoints are made: they route canary traffic through it (src/api/rollout).
+  installRollout(ctx, () => reload, options.rolloutTally)
 
   // Headers, API keys and rate limits first, so their hooks cover every route (src/api/security).
   await app.register(securityPlugin, { ...security, recorder, logger })
@@ -148,13 +163,13 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
     })
     lane = fast
   }
-  const reload = options.reload ?? modelReloaderFor(config, models).local
-  // The routes that are not hot, in one scope whose hooks do their bookkeeping (src/api/recorder.ts).
   const drift = options.drift ?? localDrift(config, metrics, logger, app)
+  // The routes that are not hot, in one scope whose hooks do their bookkeeping (src/api/recorder.ts).
   await app.register(async (recorded: FastifyInstance) => {
     recordOnResponse(recorded, recorder)
     for (const plugin of recordedRoutePlugins) await recorded.register(plugin, ctx)
     await recorded.register(adminRoutes, { ...ctx, reload, enabled: adminEnabled(security) })
+    await recorded.register(rolloutAdminRoutes, { ...ctx, reload, enabled: adminEnabled(security) })
     await recorded.register(driftRoutes, { ...ctx, drift })
   })
   for (const plugin of selfRecordingRoutePlugins) await app.register(plugin, ctx)

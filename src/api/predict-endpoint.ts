@@ -11,6 +11,8 @@ import { ModelNotReadyError } from './errors.js'
 import { parsePredictInput } from './input.js'
 import type { HistogramChild } from './metrics/index.js'
 import type { RouteRecorder } from './recorder.js'
+import type { RolloutEngine } from './rollout/engine.js'
+import { rolloutOf } from './rollout/install.js'
 
 /** Class names as JSON string literals, computed once per class list. */
 const quotedCache = new WeakMap<readonly string[], string[]>()
@@ -71,6 +73,8 @@ export class PredictEndpoint {
    * X-Model-Version header and the log line.
    */
   servedVersion = ''
+  /** The app's rollout engine, looked up on first use (./rollout/install.ts). */
+  private rollout: RolloutEngine | null | undefined
 
   constructor(
     private readonly ctx: ApiContext,
@@ -81,10 +85,16 @@ export class PredictEndpoint {
     this.rowsChild = ctx.metrics.rows.child(url)
   }
 
-  /** The 200 body for a parsed request body, with the prediction metrics counted; throws HttpError otherwise. */
-  answer(body: unknown): string {
-    const model = this.ctx.models.current
-    if (model === null) throw new ModelNotReadyError()
+  /**
+   * The 200 body for a parsed request body, with the prediction metrics counted; throws HttpError otherwise.
+   * During a canary rollout the candidate answers its share (`clientKey`, X-Client-ID or the API key's
+   * principal, keeps a client on one side); in shadow mode the candidate scores the rows after the answer.
+   */
+  answer(body: unknown, clientKey?: string): string {
+    const stable = this.ctx.models.current
+    if (stable === null) throw new ModelNotReadyError()
+    const rollout = (this.rollout ??= rolloutOf(this.ctx) ?? null)
+    const model = (rollout?.active && rollout.route(clientKey)) || stable
     this.servedVersion = model.version
     const { rows, nRows } = parsePredictInput(body, model.nFeatures, this.ctx.config.MAX_BATCH_ROWS)
     let json: string
@@ -99,6 +109,7 @@ export class PredictEndpoint {
     }
     const metrics = this.ctx.metrics
     metrics.observePrediction(metrics.seriesFor(model), this.rowsChild, rows, nRows, idx)
+    if (rollout?.active?.mode === 'shadow') rollout.shadow(rows, nRows, idx)
     return json
   }
 }

@@ -5,6 +5,7 @@
 import type { RoutePlugin } from '../context.js'
 import docsRoutes from './docs.js'
 import explainRoutes from './explain.js'
+import feedbackRoutes from './feedback.js'
 import healthRoutes from './health.js'
 import metricsRoutes from './metrics.js'
 import modelRoutes from './model.js'
@@ -20,6 +21,7 @@ import webRoutes from './web.js'
 export const recordedRoutePlugins: readonly RoutePlugin[] = [
   healthRoutes,
   explainRoutes,
+  feedbackRoutes,
   modelRoutes,
   modelsRoutes,
   v2Routes,

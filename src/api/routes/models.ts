@@ -9,6 +9,8 @@ import type { ApiContext, RoutePlugin } from '../context.js'
 import { ErrorResponse } from '../contracts/error.js'
 import { ModelsResponse } from '../contracts/models.js'
 import { ModelNotReadyError } from '../errors.js'
+import { rolloutOf } from '../rollout/install.js'
+import { rolloutReport } from '../rollout/report.js'
 
 async function registryListing(ctx: ApiContext, snapshot: NameSnapshot) {
   const loaded = ctx.versions.current?.models
@@ -23,7 +25,7 @@ async function registryListing(ctx: ApiContext, snapshot: NameSnapshot) {
         broken: snapshot.broken.map((b) => ({ version: b.version, reason: b.reason })),
       },
     ],
-    rollout: snapshot.rollout ?? { status: 'none' },
+    rollout: { ...(snapshot.rollout ?? { status: 'none' }), ...rolloutReport(rolloutOf(ctx)) },
   }
 }
 

@@ -16,6 +16,7 @@ import {
 import { noSchemaValidation } from '../contracts/validation.js'
 import { JSON_TYPE } from '../errors.js'
 import { PREDICT_URLS, predictEndpoints } from '../predict-endpoint.js'
+import { clientKeyOf } from '../rollout/client-key.js'
 import { PREDICTION_ACCESS } from '../security/scopes.js'
 import { streamKindOf } from '../stream/format.js'
 import { addStreamParsers, answerStream, STREAM_MEDIA_TYPES } from '../stream/stream-route.js'
@@ -47,7 +48,7 @@ const predictRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
       (request: FastifyRequest, reply: FastifyReply) => {
         const kind = streamKindOf(request.headers['content-type'])
         if (kind !== null) return answerStream(ctx, endpoint, request, reply, kind)
-        const body = endpoint.answer(request.body)
+        const body = endpoint.answer(request.body, clientKeyOf(request))
         const version = endpoint.servedVersion
         reply.header('x-request-id', request.id).header('x-model-version', version).type(JSON_TYPE).send(body)
         endpoint.recorder.done(request, 200, null, undefined, version)

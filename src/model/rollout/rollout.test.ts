@@ -1,0 +1,90 @@
+/** The rollout's pure parts: sticky traffic split, counts that add up, and the gate's decisions. */
+import { describe, expect, it } from 'vitest'
+import { addCounts, emptyCounts } from './counts.js'
+import { evaluateGate, type GateSettings } from './gate.js'
+import { RolloutTally } from './tally.js'
+import { toCandidate, unitHash } from './traffic.js'
+
+const SETTINGS: GateSettings = {
+  minFeedback: 50,
+  alpha: 0.05,
+  errorMargin: 0.05,
+  agreementFloor: 0.9,
+  autoPromote: false,
+}
+const ROLLOUT = { key: 'k', stable: '1', candidate: '2', mode: 'canary' as const }
+
+function counts(both: number, candidateOnly: number, stableOnly: number, neither: number) {
+  const c = emptyCounts('k')
+  c.paired = { both, candidateOnly, stableOnly, neither }
+  return c
+}
+
+describe('traffic split', () => {
+  it('sends about `weight` of the clients to the candidate, each client always to the same side', () => {
+    let candidate = 0
+    for (let i = 0; i < 10_000; i++) {
+      const side = toCandidate(0.2, `client-${i}`, 'salt')
+      expect(toCandidate(0.2, `client-${i}`, 'salt')).toBe(side)
+      if (side) candidate++
+    }
+    expect(candidate / 10_000).toBeGreaterThan(0.18)
+    expect(candidate / 10_000).toBeLessThan(0.22)
+  })
+
+  it('hashes near-identical keys far apart, and draws at random without a key', () => {
+    const hs = Array.from({ length: 10 }, (_, i) => unitHash(`salt|client-${i}`))
+    expect(Math.max(...hs) - Math.min(...hs)).toBeGreaterThan(0.5)
+    expect(toCandidate(0.5, undefined, 's', () => 0.49)).toBe(true)
+    expect(toCandidate(0.5, undefined, 's', () => 0.51)).toBe(false)
+    expect(toCandidate(0, 'a', 's')).toBe(false)
+    expect(toCandidate(1, 'a', 's')).toBe(true)
+  })
+})
+
+describe('gate', () => {
+  it('waits for ROLLOUT_MIN_FEEDBACK paired rows', () => {
+    expect(evaluateGate(counts(10, 0, 30, 0), ROLLOUT, SETTINGS).action).toBe('wait')
+  })
+
+  it('rolls back a candidate significantly worse on the same rows (McNemar exact)', () => {
+    const d = evaluateGate(counts(20, 2, 30, 0), ROLLOUT, SETTINGS)
+    expect(d).toMatchObject({ action: 'rollback', reason: 'significantly_worse' })
+  })
+
+  it('rolls back on the error margin when the test is not yet significant', () => {
+    const d = evaluateGate(counts(40, 4, 10, 0), ROLLOUT, { ...SETTINGS, alpha: 0.001 })
+    expect(d).toMatchObject({ action: 'rollback', reason: 'error_margin' })
+  })
+
+  it('keeps an equal candidate, or promotes it with autoPromote', () => {
+    expect(evaluateGate(counts(45, 3, 3, 1), ROLLOUT, SETTINGS).action).toBe('keep')
+    expect(evaluateGate(counts(45, 3, 3, 1), ROLLOUT, { ...SETTINGS, autoPromote: true }).action).toBe(
+      'promote',
+    )
+  })
+
+  it('in shadow mode rolls back when agreement falls below the floor', () => {
+    const c = emptyCounts('k')
+    c.shadow = { rows: 100, agree: 60 }
+    const d = evaluateGate(c, { ...ROLLOUT, mode: 'shadow' }, SETTINGS)
+    expect(d).toMatchObject({ action: 'rollback', reason: 'shadow_agreement' })
+  })
+})
+
+describe('tally', () => {
+  it('sums deltas from several workers and decides once', () => {
+    const tally = new RolloutTally(SETTINGS)
+    expect(tally.add(counts(10, 0, 15, 0), ROLLOUT)).toBeNull()
+    const d = tally.add(counts(10, 1, 15, 0), ROLLOUT)
+    expect(d).toMatchObject({ action: 'rollback' })
+    expect(tally.add(counts(10, 1, 15, 0), ROLLOUT)).toBeNull()
+    expect(tally.sums('k').paired).toEqual({ both: 30, candidateOnly: 2, stableOnly: 45, neither: 0 })
+  })
+
+  it('never mixes counts of another rollout', () => {
+    const into = emptyCounts('a')
+    addCounts(into, counts(1, 1, 1, 1))
+    expect(into.paired.both).toBe(0)
+  })
+})
