@@ -88,6 +88,32 @@ describe('one instance, two workers, the primary keeps the counts', () => {
   }, 120_000)
 })
 
+describe('one instance, two workers: key guessing', () => {
+  it('failed authentications share the instance count: at most one extra check per worker, then 429 for any key', async () => {
+    const key = 'cluster-guess-key-0123456789'
+    const pool = await startPool({ API_KEYS: key, RATE_LIMIT_MAX: '5' })
+    started.push(pool)
+    await roomInWindow()
+    const attacker = newClient()
+    const statuses: number[] = []
+    // One at a time, each on a fresh connection: the cluster alternates the two workers.
+    for (let i = 0; i < 12; i++) {
+      statuses.push(
+        (await predict(pool.base, { ...attacker, 'x-api-key': `wrong-guess-${i}-0123456789` })).status,
+      )
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401])
+    // The quota is used up after the 5th; the worker that did not see it learns on its next failure.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(6)
+    expect(statuses.slice(7)).toEqual([429, 429, 429, 429, 429])
+    // Now both workers refuse the address before checking the key: the right key gets 429 too.
+    for (let i = 0; i < 4; i++)
+      expect((await predict(pool.base, { ...attacker, 'x-api-key': key })).status).toBe(429)
+    expect((await predict(pool.base, { ...newClient(), 'x-api-key': key })).status).toBe(200)
+    await pool.stop()
+  }, 120_000)
+})
+
 describe.skipIf(redisBinary() === undefined)('two instances sharing one Redis', () => {
   let redis: RedisServer
   let open: Running
