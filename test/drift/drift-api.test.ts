@@ -64,6 +64,14 @@ describe('GET /drift', () => {
     expect(body.dataset_drift).toBe(true)
     expect(body.features.petal_length_cm.drift).toBe(true)
     expect(body.features.petal_length_cm.psi).toBeGreaterThan(0.25)
+    // The bins that draw both distributions: the reference deciles, shares summing to 1 on each side.
+    const bins = body.features.petal_length_cm.bins
+    expect(bins.reference).toHaveLength(bins.edges.length + 1)
+    expect(bins.live).toHaveLength(bins.edges.length + 1)
+    for (const side of [bins.reference, bins.live]) {
+      expect(side.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9)
+    }
+    expect(bins.live.at(-1)).toBeGreaterThan(bins.reference.at(-1)) // shifted up: more above the top decile
     expect(body.features.sepal_width_cm.drift).toBe(false)
     expect(body.message).toMatch(/petal_length_cm no longer look like the training data/)
   })

@@ -55,7 +55,15 @@ const report = (drift: boolean): DriftReport => ({
   reference_rows: 120,
   dataset_drift: drift,
   rule: 'test',
-  features: { petal_length_cm: { ks_statistic: 0.4, p_value: 1e-9, psi: 1.2, drift } },
+  features: {
+    petal_length_cm: {
+      ks_statistic: 0.4,
+      p_value: 1e-9,
+      psi: 1.2,
+      drift,
+      bins: { edges: [1], reference: [0.5, 0.5], live: [0.1, 0.9] },
+    },
+  },
   prediction: { chi2: 3, p_value: 0.2, drift: false },
 })
 

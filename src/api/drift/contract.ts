@@ -12,6 +12,18 @@ const FeatureDrift = Type.Object({
     description: 'Population stability index over the reference deciles (0.1 moderate, 0.25 major)',
   }),
   drift: Type.Boolean({ description: 'p_value below 0.05 / number of features (Bonferroni)' }),
+  bins: Type.Object(
+    {
+      edges: Type.Array(Type.Number(), {
+        description: 'Bin edges: the reference deciles (bins are right-closed)',
+      }),
+      reference: Type.Array(Type.Number(), {
+        description: 'Share of the reference in each bin (edges + 1 bins)',
+      }),
+      live: Type.Array(Type.Number(), { description: 'Share of the live window in each bin' }),
+    },
+    { description: 'Both distributions over the PSI bins, for drawing them overlaid' },
+  ),
 })
 
 export const DriftResponse = Type.Object(
@@ -52,7 +64,19 @@ export const DriftResponse = Type.Object(
         reference_rows: 120,
         dataset_drift: true,
         rule: 'Bonferroni-corrected K-S: the dataset drifts when any feature has K-S p < 0.05 / number of features',
-        features: { petal_length_cm: { ks_statistic: 0.41, p_value: 1.2e-15, psi: 1.9, drift: true } },
+        features: {
+          petal_length_cm: {
+            ks_statistic: 0.41,
+            p_value: 1.2e-15,
+            psi: 1.9,
+            drift: true,
+            bins: {
+              edges: [1.4, 1.5, 1.7, 3.9, 4.35, 4.6, 5.0, 5.3, 5.8],
+              reference: [0.14, 0.12, 0.08, 0.07, 0.1, 0.1, 0.1, 0.11, 0.09, 0.09],
+              live: [0, 0, 0.001, 0.2, 0.02, 0.12, 0.05, 0.1, 0.14, 0.36],
+            },
+          },
+        },
         prediction: { chi2: 96.2, p_value: 1.3e-21, drift: true },
       },
     ],

@@ -23,6 +23,8 @@ export interface FeatureDrift {
   p_value: number
   psi: number
   drift: boolean
+  /** The PSI bins, for drawing both distributions: right-closed bins cut at `edges` (the reference deciles). */
+  bins: { edges: number[]; reference: number[]; live: number[] }
 }
 
 export interface PredictionDrift {
@@ -111,10 +113,12 @@ export function driftReport(
     for (let i = 0; i < window.count; i++) column[i] = window.values[i * nF + f]!
     column.sort()
     const ks = ks2sampSorted(reference.features[f]!, column)
-    const psi = psiFromShares(shares[f]!, binShares(column, edges[f]!))
+    const live = binShares(column, edges[f]!)
+    const psi = psiFromShares(shares[f]!, live)
     const drift = ks.pValue < level
     datasetDrift ||= drift
-    features[name] = { ks_statistic: ks.statistic, p_value: ks.pValue, psi, drift }
+    const bins = { edges: edges[f]!, reference: shares[f]!, live }
+    features[name] = { ks_statistic: ks.statistic, p_value: ks.pValue, psi, drift, bins }
   })
   const counts = new Array<number>(window.classes.length).fill(0)
   for (let i = 0; i < window.count; i++) counts[window.classIdx[i]!]!++

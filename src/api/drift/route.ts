@@ -43,7 +43,7 @@ export async function driftRoutes(
       },
       config: { access: 'read' },
     },
-    async (request, reply) => {
+    async (request) => {
       const current = ctx.models.current
       if (current === null) throw new ModelNotReadyError()
       const version = request.query.version ?? current.version
