@@ -1,7 +1,8 @@
 /**
  * Limits that mean what they say, with the production entry (`node dist/server.js`) and a real redis-server:
  * - WORKERS=2, RATE_LIMIT_MAX=20: exactly 20 of 30 rapid requests from one client succeed (the primary
- *   keeps the counts; with per-worker counters up to 40 could);
+ *   keeps the counts; with per-worker counters up to 40 could); failed authentications share that count,
+ *   so key guessing gets at most one extra check per worker before the address is refused;
  * - two instances (2 workers each) sharing one Redis: exactly 20 in all;
  * - Redis killed mid-test: the instance set to fail open answers 200, the one set to fail closed 429 with
  *   Retry-After, never a 5xx, one warning per process for the outage; Redis back: limits apply again;

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
 import { limitPolicy, rateLimitHeaders, refusalMessage } from './rate-limit-headers.js'
@@ -45,6 +46,34 @@ describe('MemoryStore', () => {
     expect(store.hit('c', 1, 1000)).toEqual({ allowed: false, remaining: 0, resetMs: 1 })
     now = 11_000
     expect(store.hit('c', 1, 1000).allowed).toBe(true)
+  })
+
+  it('agrees with a plain model of fixed windows on any sequence of requests', () => {
+    const hit = fc.record({
+      client: fc.constantFrom('a', 'b', 'c'),
+      limit: fc.integer({ min: 1, max: 4 }),
+      windowMs: fc.constantFrom(100, 250, 1000),
+      advance: fc.integer({ min: 0, max: 300 }),
+    })
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), fc.array(hit, { maxLength: 60 }), (start, hits) => {
+        let now = start
+        const store = new MemoryStore(100, () => now)
+        const seen = new Map<string, number>() // "client window windowStart" -> count
+        for (const h of hits) {
+          now += h.advance
+          const windowStart = now - (now % h.windowMs)
+          const key = `${h.client} ${h.windowMs} ${windowStart}`
+          const count = (seen.get(key) ?? 0) + 1
+          seen.set(key, count)
+          expect(store.hit(h.client, h.limit, h.windowMs)).toEqual({
+            allowed: count <= h.limit,
+            remaining: Math.max(0, h.limit - count),
+            resetMs: windowStart + h.windowMs - now,
+          })
+        }
+      }),
+    )
   })
 
   it('bounds its memory: clients beyond the cap share one bucket', () => {
