@@ -72,7 +72,7 @@ beforeAll(async () => {
   await applier.readAndApply()
   const reload = async () => {
     const o = await applier.readAndApply()
-    return { version: models.current!.version, previousVersion: '', file: '', workers: 1, ...o }
+    return { version: o.version, previousVersion: o.previousVersion, file: '', workers: 1 }
   }
   const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line)) })
   app = await buildApp(config, models, { logger, versions, registry: target, reload })
