@@ -153,7 +153,7 @@ describe('X-Model-Version and the version in logs and metrics', () => {
 })
 
 describe('an alias change', () => {
-  it('is applied whole: the promoted version answers and the old stable stays reachable while aliased', async () => {
+  it('is applied whole: the promoted version answers; the old one, left without an alias, is unloaded', async () => {
     await registry.promote(NAME, null, 'test')
     const outcome = await applier.readAndApply()
     expect(outcome).toMatchObject({ changed: true, previousVersion: '1', version: '2' })
@@ -171,5 +171,52 @@ describe('an alias change', () => {
     expect((await predict()).headers['x-model-version']).toBe('1')
     const body = (await app.inject({ url: '/models' })).json()
     expect(body.models[0].revision).toBeGreaterThan(0)
+    await registry.setAlias(NAME, 'stable', '1') // (the CLI's checks refuse 3 now; 1 is valid)
+  })
+})
+
+describe('POST /admin/reload in registry mode', () => {
+  it('re-reads the registry (no path) and refuses a file path with 400', async () => {
+    const { installStandaloneRegistry } = await import('../../src/server/registry-relay.js')
+    const KEY = 'registry-test-admin-key'
+    const config = loadConfig({ LOG_LEVEL: 'silent', MODELS_DIR: root, ADMIN_API_KEYS: KEY })
+    const models = new ModelSlot()
+    const versions = new ServedVersions()
+    const target = { ...servingRegistry(config)!, pollS: 0 } // SIGHUP-only: no timer in the test process
+    const own = new RegistryApplier(target.registry, NAME, versions, models, { warn: () => {} })
+    await own.readAndApply()
+    const silent = { info: () => {}, error: () => {} }
+    const reload = installStandaloneRegistry(own, target, silent)
+    const admin = await buildApp(config, models, {
+      logger: createLogger('silent'),
+      versions,
+      registry: target,
+      reload,
+    })
+    try {
+      const post = (payload?: object) =>
+        admin.inject({
+          method: 'POST',
+          url: '/admin/reload',
+          headers: { 'x-api-key': KEY, ...(payload ? { 'content-type': 'application/json' } : {}) },
+          ...(payload ? { payload: JSON.stringify(payload) } : {}),
+        })
+      await registry.setAlias(NAME, 'stable', '2')
+      const res = await post()
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json()).toMatchObject({
+        model_version: '2',
+        previous_version: '1',
+        file: `${NAME}/2/${NAME}.json`,
+        workers: 1,
+      })
+      expect(models.current?.version).toBe('2')
+      const refused = await post({ path: `${NAME}/1/${NAME}.json` })
+      expect(refused.statusCode).toBe(400)
+      expect(refused.json().error).toMatch(/serves the model registry .*\(iris models alias/)
+    } finally {
+      await admin.close()
+      await registry.setAlias(NAME, 'stable', '1')
+    }
   })
 })
