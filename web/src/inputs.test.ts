@@ -59,6 +59,13 @@ describe('inputs from the served model', () => {
       ]),
     )
     expect(a).toMatchObject({ min: 1, max: 7, initial: 4 })
+    const [small] = buildInputs(
+      ['small'],
+      summary('split-thresholds', [
+        { name: 'small', min: 0.5, max: 4.4, mean: null, median: null, decimals: 2 },
+      ]),
+    )
+    expect(small!.min).toBe(0)
     expect(a!.hint).toBe('The trees split between 2 and 6.')
     expect(unused!.hint).toMatch(/No tree splits on it/)
   })

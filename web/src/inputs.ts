@@ -72,7 +72,9 @@ function fromSplits(name: string, f: FeatureStats): InputSpec {
   }
   const span = f.max - f.min || Math.max(Math.abs(f.max), 1)
   const step = 10 ** -Math.min(Math.max(f.decimals, Math.ceil(-Math.log10(span / 100))), MAX_STEP_DECIMALS)
-  const min = roundTo(Math.floor((f.min - span * SPLIT_PAD) / step + EPS) * step, step)
+  let min = roundTo(Math.floor((f.min - span * SPLIT_PAD) / step + EPS) * step, step)
+  // Splits only above 0 suggest data that is never negative (a count, a concentration): do not invent any.
+  if (f.min >= 0 && min < 0) min = 0
   const max = roundTo(Math.ceil((f.max + span * SPLIT_PAD) / step - EPS) * step, step)
   return {
     ...names(name),

@@ -17,6 +17,8 @@ export interface Frame {
   points: readonly PlotPoint[]
   classes: readonly string[]
   current: readonly number[]
+  /** Values the axes must also cover, per feature (the inputs' ranges when there are no training rows). */
+  extents?: readonly (readonly number[])[]
   axes: readonly [number, number]
   titles: readonly [string, string]
   /** Tooltip of a training row: "setosa: 5.1, 3.5, 1.4, 0.2 cm". */
@@ -29,14 +31,18 @@ export function drawFrame(chart: SVGSVGElement, f: Frame): void {
   const [fx, fy] = f.axes
   chart.setAttribute('viewBox', `0 0 ${width} ${height}`)
   const ys = scale(
-    [...f.points.map((p) => p.values[fy]!), f.current[fy]!],
+    [...f.points.map((p) => p.values[fy]!), f.current[fy]!, ...(f.extents?.[fy] ?? [])],
     height - MARGIN.bottom,
     MARGIN.top,
   )
   // Room for the longest vertical tick label ("1250") between the axis title and the plot.
   const longest = Math.max(...ys.ticks.map((t) => formatValue(t).length))
   const left = Math.max(MARGIN.left, 24 + longest * TICK_CHAR_PX)
-  const xs = scale([...f.points.map((p) => p.values[fx]!), f.current[fx]!], left, width - MARGIN.right)
+  const xs = scale(
+    [...f.points.map((p) => p.values[fx]!), f.current[fx]!, ...(f.extents?.[fx] ?? [])],
+    left,
+    width - MARGIN.right,
+  )
 
   const axes = svg('g', { class: 'axes' })
   for (const t of xs.ticks) {

@@ -28,6 +28,10 @@ describe('scatter axes', () => {
 
   it('copes with one value and with no finite value', () => {
     expect(scale([5, 5], 0, 1).ticks.length).toBeGreaterThanOrEqual(2)
+    const lone = scale([749.75], 0, 1)
+    expect(lone.min).toBeLessThan(749.75)
+    expect(lone.max).toBeGreaterThan(749.75)
+    expect(lone.ticks.length).toBeGreaterThanOrEqual(2)
     expect(scale([Number.NaN], 0, 1).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1])
   })
 

@@ -26,7 +26,9 @@ export function scale(values: readonly number[], rangeStart: number, rangeEnd: n
   const finite = values.filter(Number.isFinite)
   const lo = finite.length ? Math.min(...finite) : 0
   const hi = finite.length ? Math.max(...finite) : 1
-  const step = niceStep(Math.max(hi - lo, Math.abs(hi) * 1e-6, 1e-9) / TARGET_TICKS)
+  // One value alone still gets an axis around it (a tenth of its size, at least 1 wide).
+  const span = hi > lo ? hi - lo : Math.max(Math.abs(hi) * 0.1, 1)
+  const step = niceStep(span / TARGET_TICKS)
   const min = roundTo(Math.floor(lo / step) * step, step)
   const max = roundTo(Math.max(Math.ceil(hi / step) * step, min + step), step)
   const ticks: number[] = []

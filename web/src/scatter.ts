@@ -51,6 +51,8 @@ export function createScatter(model: PageModel, store: FlowerStore, words: Wordi
       points: model.points,
       classes: model.classes,
       current,
+      // Without training rows the axes span the inputs' ranges, so moving a slider moves the marker.
+      extents: model.points.length === 0 ? inputs.map((spec) => [spec.min, spec.max]) : undefined,
       axes,
       titles: [inputs[axes[0]]!.label, inputs[axes[1]]!.label],
       describe,
