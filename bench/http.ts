@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       // A scenario with its own settings gets its own instance of our server, started and stopped here.
       const own = s.env === undefined ? undefined : await launchOurs(WORKERS, s.env)
       if (own !== undefined) {
-        await waitFor200(`${own.base}/health/ready`, 1, 30_000, own)
+        await waitFor200(`${own.base}/health/ready`, 1, 60_000, own)
         await sleep(3000) // its warm standby forked and loaded before the timed runs
       }
       const port = own?.port ?? oursPort
