@@ -17,6 +17,7 @@ import { installPrimaryModelSource } from './model-source.js'
 import { WorkerPool } from './pool.js'
 import { serveClusterRateLimit } from './rate-limit-primary.js'
 import { installPrimaryReload } from './reload-cluster.js'
+import { serveClusterRollout } from './rollout-cluster.js'
 import { exitAfterFlush, WORKER_LISTEN, WORKER_LOADED, WORKER_READY } from './worker.js'
 
 /**
@@ -45,6 +46,8 @@ export function runPrimary(config: Config, entry: string): void {
   serveClusterDrift(config, () => pool.serving(), logger, driftRegistry)
   // The instance's rate-limit counts, asked by every worker (with REDIS_URL they go to Redis instead).
   if (config.REDIS_URL === '') serveClusterRateLimit()
+  // The rollout gate judges the instance's summed feedback once, here (./rollout-cluster.ts).
+  serveClusterRollout(config)
   // SIGHUP, registry polls and POST /admin/reload reach every serving worker through here (the registry relay,
   // or the file reload relay with MODEL_PATH); standbys (which hold the old model) are replaced.
   const reload = installPrimaryModelSource(config, logger, () => pool.reloaded())

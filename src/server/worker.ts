@@ -13,6 +13,7 @@ import { workerMetricsSource } from './cluster-metrics.js'
 import { workerDriftSource } from './drift-cluster.js'
 import { modelSourceFor } from './model-source.js'
 import { ClusterLimiterStore } from './rate-limit-worker.js'
+import { workerRolloutTally } from './rollout-cluster.js'
 
 /** Worker -> primary: the model is loaded; waiting for WORKER_LISTEN (src/server/pool.ts decides when). */
 export const WORKER_LOADED = 'iris:worker-loaded'
@@ -70,6 +71,8 @@ export async function runWorker(config: Config): Promise<void> {
     ...(inCluster ? { metricsText: workerMetricsSource(metrics.registry) } : {}),
     // The primary judges drift for the instance from every worker's window (./drift-cluster.ts).
     ...(inCluster ? { drift: workerDriftSource(metrics.drift) } : {}),
+    // The primary sums every worker's rollout counts and runs the gate once (./rollout-cluster.ts).
+    ...(inCluster ? { rolloutTally: workerRolloutTally() } : {}),
     // Rate-limit counts for the whole instance live in the primary (unless REDIS_URL shares them wider).
     ...(inCluster && config.REDIS_URL === ''
       ? { rateLimitStore: new ClusterLimiterStore(config.RATE_LIMIT_STORE_TIMEOUT_MS) }
