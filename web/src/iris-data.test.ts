@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { medoid, nearestFlower, parseTrainingCsv, typicalFlowers } from './iris-data.js'
+import { medoid, parseTrainingCsv, typicalFlowers } from './iris-data.js'
 
 const raw = readFileSync(new URL('../../data/iris.csv', import.meta.url), 'utf8')
 
@@ -47,11 +47,5 @@ describe('training data', () => {
     }
     // Petal length separates the species: the typical virginica has longer petals than the typical versicolor.
     expect(typical.get('virginica')!.values[2]!).toBeGreaterThan(typical.get('versicolor')!.values[2]!)
-  })
-
-  it('finds the nearest flower on the chosen features only', () => {
-    const near = nearestFlower(data, [0, 0, 1.4, 0.2], [2, 3])
-    expect(near.flower.species).toBe('setosa')
-    expect(near.distance).toBe(0)
   })
 })

@@ -1,6 +1,7 @@
 // The training flowers, parsed from data/iris.csv (bundled at build time by main.ts), and the "typical"
-// flower of each species used by the example buttons: the medoid, a real flower from the data set
-// (unlike a mean, which may be a flower nobody measured).
+// flower of each species: the medoid, a real flower from the data set (unlike a mean, which may be a
+// flower nobody measured). The page uses them only for an Iris model that came without a training
+// summary (page-model.ts); a model trained here carries its own rows and typical rows.
 import { parseLabelledCsv } from '../../src/data/csv.js'
 
 export interface TrainingFlower {
@@ -51,22 +52,4 @@ export function typicalFlowers(data: TrainingData): Map<string, TrainingFlower> 
   const typical = new Map<string, TrainingFlower>()
   for (const name of data.species) typical.set(name, medoid(data.flowers.filter((f) => f.species === name)))
   return typical
-}
-
-/** The training flower closest to `point` using only the given feature indices (what a 2-D plot shows). */
-export function nearestFlower(
-  data: TrainingData,
-  point: readonly number[],
-  features: readonly number[],
-): { flower: TrainingFlower; distance: number } {
-  let best = data.flowers[0]!
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const flower of data.flowers) {
-    const d = Math.sqrt(features.reduce((sum, f) => sum + (flower.values[f]! - point[f]!) ** 2, 0))
-    if (d < bestDistance) {
-      bestDistance = d
-      best = flower
-    }
-  }
-  return { flower: best, distance: bestDistance }
 }
