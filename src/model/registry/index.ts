@@ -1,6 +1,16 @@
 /**
  * The model registry (files only; see ./types.ts for the layout): what the CLI (`iris models`, `iris train
  * --registry`), the server (serving versions, polling aliases) and the rollout engine import.
+ *
+ * For the rollout engine and the feedback route:
+ *  - what a worker serves: `ctx.versions` (ServedVersions): `.current` is a ServedSet (every aliased version
+ *    loaded, `stable`, `aliases`, and the `snapshot` with `rollout` and `online`); `.get('candidate')` or
+ *    `.get('2')` gives a loaded model; `.onSwap()` hears every applied change;
+ *  - changing aliases or the rollout record: `registry.setAlias(name, 'candidate', v)` (409 with the difference
+ *    when features or classes differ from stable), `promote`, `rollback`, or `editAliases(nameDir, change)` for
+ *    anything else (e.g. `doc.rollout = {...}`): each is one locked, atomic edit with revision + 1, and every
+ *    server applies it within REGISTRY_POLL_S (or at once: SIGHUP / POST /admin/reload with no body);
+ *  - online accuracy for `iris models list` and GET /models: `writeOnline(nameDir, {"1": {rows, correct}})`.
  */
 export {
   aliasesByVersion,
