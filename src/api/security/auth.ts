@@ -24,8 +24,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who made this request, once the auth hook accepted a credential; undefined on open routes. */
     principal?: Principal
-    /** @deprecated use principal.id; kept for the rate limiter until it reads principal. */
-    apiKeyId?: string
   }
 }
 
@@ -203,12 +201,10 @@ export function installAuth(app: FastifyInstance, gate: Gate, options: AuthHookO
   }
   const { onAuthFailure } = options
   app.decorateRequest('principal', undefined)
-  app.decorateRequest('apiKeyId', undefined)
   app.addHook('onRequest', (request, reply, done) => {
     const accept = (p: Principal | undefined) => {
       if (p !== undefined) {
         request.principal = p
-        request.apiKeyId = p.id
         stampClient(request.raw, p.name)
       }
       done()
