@@ -1,7 +1,7 @@
 /**
  * The rollout's Prometheus series (counters, so the cluster primary's aggregate is the sum over workers):
  * labelled feedback per version (online accuracy = correct / rows), the paired outcomes, shadow agreement,
- * and automatic rollbacks by reason. deploy/k8s/canary.yaml's Flagger metric templates read them.
+ * and automatic rollbacks by reason. deploy/k8s/canary/metric-templates.yaml (Flagger) reads them.
  */
 import { Counter, type Registry } from 'prom-client'
 import type { RolloutCounts } from '../../model/rollout/counts.js'
