@@ -52,6 +52,8 @@ export interface FastLaneOptions {
  * carrying its status, message and `responseHeaders` (WWW-Authenticate, Retry-After...).
  */
 export interface LaneChecks {
+  /** Headers on every answer of the lane while these checks apply (name, value, ...). */
+  headers?: readonly string[]
   admit(req: IncomingMessage, access: Access): readonly string[] | Promise<readonly string[]> | null
 }
 
@@ -81,7 +83,7 @@ export class FastLane {
   constructor(private readonly options: FastLaneOptions) {
     this.predict = options.endpoints['/predict']
     this.proba = options.endpoints['/predict-proba']
-    this.fixedHeaders = Object.entries(options.headers).flat()
+    this.fixedHeaders = [...Object.entries(options.headers).flat(), ...(options.checks?.headers ?? [])]
   }
 
   /** Answer the request if it is the lane's (returns true), else leave it untouched for Fastify. */

@@ -163,3 +163,54 @@ describe('the lane applies the same checks as the Fastify hooks', () => {
     expect((await bothWays({ 'x-api-key': PREDICT_KEY }, 'not json')).statusCode).toBe(400)
   })
 })
+
+describe('with CORS on as well', () => {
+  it('the lane answers requests without an Origin as Fastify does (Vary: Origin included), and leaves CORS requests to it', async () => {
+    const cors = await buildTestApp({ API_KEYS: PREDICT_KEY, CORS_ORIGINS: 'https://app.example' })
+    try {
+      for (const headers of [{ 'x-api-key': PREDICT_KEY }, {}, { 'x-api-key': 'wrong-key-0123456789' }]) {
+        const options: InjectOptions = {
+          method: 'POST',
+          url: '/predict',
+          payload: BODY,
+          headers: { 'content-type': 'application/json', 'x-request-id': 'cors-both-ways', ...headers },
+        }
+        const fastify = await cors.app.inject(options)
+        const taken: boolean[] = []
+        const original = FastLane.prototype.handle
+        const spy = vi.spyOn(FastLane.prototype, 'handle').mockImplementation(function (
+          this: FastLane,
+          req,
+          res,
+        ) {
+          const took = original.call(this, req, res)
+          taken.push(took)
+          return took
+        })
+        let lane: Response
+        try {
+          lane = await injectServer(cors.app, options)
+        } finally {
+          spy.mockRestore()
+        }
+        expect(taken).toEqual([true])
+        expect(lane.headers.vary).toBe('Origin')
+        expect(comparable(lane)).toEqual(comparable(fastify))
+      }
+      const browser = await injectServer(cors.app, {
+        method: 'POST',
+        url: '/predict',
+        payload: BODY,
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': PREDICT_KEY,
+          origin: 'https://app.example',
+        },
+      })
+      expect(browser.statusCode).toBe(200)
+      expect(browser.headers['access-control-allow-origin']).toBe('https://app.example')
+    } finally {
+      await cors.app.close()
+    }
+  })
+})
