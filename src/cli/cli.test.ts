@@ -209,13 +209,15 @@ describe('iris predict', () => {
     )
   })
 
-  it('reports every bad row with its line on stderr, writes nothing and exits 1', async () => {
+  it('stops at the first bad row: reported with its line and column on stderr, rows before it written, exit 1', async () => {
     const r = await run(['predict', '--model', modelPath, '--input', '-'], '5.1,3.5,1.4,0.2\n6,x,1,1\n7\n')
     expect(r.code).toBe(1)
-    expect(r.stdout).toBe('')
+    expect(r.stdout).toBe(
+      'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,prediction\n5.1,3.5,1.4,0.2,setosa\n',
+    )
     expect(r.stderr).toBe(
-      '<stdin>:2 (column 2 "sepal_width_cm"): non-numeric value "x"\n<stdin>:3: expected 4 cells, got 1\n' +
-        '2 bad row(s); no predictions written\n',
+      '<stdin>:2 (column 2): non-numeric value "x" in "sepal_width_cm"\n' +
+        'stopped at the first bad row; 1 row(s) written before it\n',
     )
   })
 

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { CsvError } from '../data/errors.js'
-import { formatRowFault, parseFeatureRows } from '../data/rows.js'
+import { CsvRowStream, type RowBatch } from '../data/row-stream.js'
 import { argmaxRow } from '../ml/index.js'
 import { loadModel } from '../model/load-model.js'
 import { Registry } from '../model/registry/index.js'
@@ -24,9 +25,10 @@ export const PREDICT_HELP = `Usage: iris predict --input rows.csv [--model model
 
 Writes CSV to stdout: the input columns, "prediction" and, with --proba, "proba_<class>" columns;
 with --explain, "base_value" and "contrib_<feature>" columns for the predicted class.
-A first row without numbers is a header; with one, feature columns are matched by name. If any row is
-bad, every bad row is reported on stderr with its line number, nothing is written to stdout and the
-exit code is 1.
+A first row without numbers is a header; with one, feature columns are matched by name.
+The input is streamed: any size, in constant memory, rows written as they are read. The first bad row
+stops the run: it is reported on stderr with its line (and column), the rows before it have been
+written, and the exit code is 1. On a terminal, stderr shows a progress line (rows, rows/s, ETA).
 
 Flags:
 ${formatFlagHelp(PREDICT_FLAGS)}`
@@ -43,44 +45,134 @@ export async function predictCommand(args: string[], io: CliIo): Promise<number>
     values.model ?? (await new Registry('models').resolve('iris_model', 'stable')).modelPath,
   )
   const source = input === '-' ? '<stdin>' : input
-  const text = input === '-' ? await io.readStdin() : await readInput(input)
-  const parsed = parseFeatureRows(text, model.featureNames, source)
-  if (parsed.faults.length > 0) {
-    for (const fault of parsed.faults) io.err(`${formatRowFault(source, fault)}\n`)
-    io.err(`${parsed.faults.length} bad row(s); no predictions written\n`)
+  const { pieces, size } = input === '-' ? stdinOf(io) : await fileOf(input)
+  const withProba = flags.has('proba')
+  const explain = flags.has('explain')
+  const write = io.write ?? (async (text: string) => io.out(text))
+  const rows = new CsvRowStream(model.featureNames, Number.MAX_SAFE_INTEGER, source)
+  const progress = io.errIsTty ? new Progress(io, size) : null
+  const decoder = new TextDecoder('utf-8')
+  const k = model.nClasses
+  let started = false
+  let written = 0
+
+  const answer = async (batch: RowBatch, final = false) => {
+    if (batch.nRows === 0 && !(final && batch.fault === null && !started)) return
+    const x = batch.rows.subarray(0, batch.nRows * model.nFeatures)
+    const proba = model.predictProba(x, batch.nRows)
+    const why = explain ? explainColumns(model, x, batch.nRows, proba) : null
+    let out = ''
+    if (!started) {
+      started = true
+      const header = [
+        ...(rows.columns ?? model.featureNames),
+        'prediction',
+        ...(withProba ? model.classes.map((c) => `proba_${c}`) : []),
+        ...(explain ? ['base_value', ...model.featureNames.map((f) => `contrib_${f}`)] : []),
+      ]
+      out += `${header.map(csvCell).join(',')}\n`
+    }
+    for (let r = 0; r < batch.nRows; r++) {
+      out += `${batch.echo[r]},${csvCell(model.classes[argmaxRow(proba, r * k, k)]!)}`
+      if (withProba) for (let c = 0; c < k; c++) out += `,${proba[r * k + c]}`
+      if (why) out += `,${why.cells(r).join(',')}`
+      out += '\n'
+    }
+    written += batch.nRows
+    await write(out)
+  }
+
+  const stop = (batch: RowBatch): number => {
+    const e = batch.fault!
+    progress?.done(written)
+    io.err(`${source}:${e.line}${e.column === null ? '' : ` (column ${e.column})`}: ${e.detail}\n`)
+    io.err(`stopped at the first bad row; ${written} row(s) written before it\n`)
     return EXIT_FAILURE
   }
-  const proba = model.predictProba(parsed.rows, parsed.nRows)
-  const k = model.nClasses
-  const why = flags.has('explain') ? explainColumns(model, parsed.rows, parsed.nRows, proba) : null
-  const header = [
-    ...parsed.columns,
-    'prediction',
-    ...(flags.has('proba') ? model.classes.map((c) => `proba_${c}`) : []),
-    ...(why?.header ?? []),
-  ]
-  const out = [header.map(csvCell).join(',')]
-  for (let r = 0; r < parsed.nRows; r++) {
-    const p = proba.subarray(r * k, r * k + k)
-    const cells = [...parsed.cells[r]!, model.classes[argmaxRow(proba, r * k, k)]!]
-    if (flags.has('proba')) cells.push(...Array.from(p, String))
-    if (why) cells.push(...why.cells(r))
-    out.push(cells.map(csvCell).join(','))
+
+  try {
+    for await (const piece of pieces) {
+      const text = typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true })
+      const batch = rows.push(text)
+      await answer(batch)
+      if (batch.fault) return stop(batch)
+      progress?.update(written, typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length)
+    }
+    const tail = rows.push(decoder.decode())
+    await answer(tail)
+    if (tail.fault) return stop(tail)
+    const end = rows.end()
+    await answer(end, true)
+    if (end.fault) return stop(end)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR')
+      throw unreadable(input, err)
+    throw err
   }
-  io.out(`${out.join('\n')}\n`)
+  progress?.done(written)
   return EXIT_OK
 }
 
-async function readInput(path: string): Promise<string> {
+function stdinOf(io: CliIo): { pieces: AsyncIterable<Buffer | string>; size: number | null } {
+  if (io.stdinPieces) return { pieces: io.stdinPieces(), size: null }
+  return {
+    pieces: (async function* () {
+      yield await io.readStdin()
+    })(),
+    size: null,
+  }
+}
+
+async function fileOf(path: string): Promise<{ pieces: AsyncIterable<Buffer>; size: number | null }> {
   try {
-    return await readFile(path, 'utf8')
+    const info = await stat(path)
+    return { pieces: createReadStream(path, { highWaterMark: 1 << 16 }), size: info.size }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    throw new CsvError(
-      'UNREADABLE',
-      { source: path },
-      code === 'ENOENT' ? 'file not found' : (err as Error).message,
-    )
+    throw unreadable(path, err)
+  }
+}
+
+function unreadable(path: string, err: unknown): CsvError {
+  const code = (err as NodeJS.ErrnoException).code
+  return new CsvError(
+    'UNREADABLE',
+    { source: path },
+    code === 'ENOENT' ? 'file not found' : (err as Error).message,
+  )
+}
+
+/** The progress line on a terminal's stderr: rows, rows/s and, for a file, the time left. */
+class Progress {
+  private readonly start = Date.now()
+  private last = 0
+  private bytes = 0
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly size: number | null,
+  ) {}
+
+  update(rows: number, bytes: number): void {
+    this.bytes += bytes
+    const now = Date.now()
+    if (now - this.last < 250) return
+    this.last = now
+    this.io.err(`\r${this.line(rows, now)}\x1b[K`)
+  }
+
+  done(rows: number): void {
+    this.io.err(`\r${this.line(rows, Date.now())}\x1b[K\n`)
+  }
+
+  private line(rows: number, now: number): string {
+    const s = Math.max((now - this.start) / 1000, 1e-3)
+    const rate = Math.round(rows / s)
+    let eta = ''
+    if (this.size !== null && this.size > 0 && this.bytes > 0) {
+      const left = ((this.size - this.bytes) / this.bytes) * s
+      eta = `, ETA ${Math.max(0, Math.round(left))} s`
+    }
+    return `${rows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s${eta}`
   }
 }
 
