@@ -2,6 +2,7 @@ import raw from '../../data/iris.csv?raw'
 import './styles.css'
 import { ApiError, createApiClient } from './api.js'
 import { byId, el } from './dom.js'
+import { setupDrift } from './drift.js'
 import { parseTrainingCsv } from './iris-data.js'
 import { renderModelCard, setupModelCardToggle } from './model-card.js'
 import { type ModelInfo, readModelInfo } from './model-info.js'
@@ -41,6 +42,8 @@ async function loadModel(): Promise<boolean> {
     return false
   }
 }
+
+setupDrift(byId<HTMLButtonElement>('drift-check'), byId('drift-body'))
 
 setupModelCardToggle(() => {
   if (!model) void loadModel()
