@@ -5,6 +5,7 @@
  * followed, and an issuer that stops answering does not stall requests signed by keys already known.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { JwtVerifier } from '../../src/api/security/jwt.js'
 import { buildTestApp, requestLines, type TestApp } from '../api/helper.js'
 import {
   AUDIENCE,
@@ -147,4 +148,28 @@ describe('bearer tokens (JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE)', () => {
     )
     expect(refused.length).toBeGreaterThan(0)
   }, 15_000)
+})
+
+describe('the first request after start-up', () => {
+  it('waits for the JWKS fetch under way instead of refusing the token', async () => {
+    const slowKey = await signingKey('slow-1')
+    const slow = new JwksServer()
+    slow.delayMs = 300
+    await slow.start([slowKey])
+    const verifier = new JwtVerifier(
+      { jwksUrl: slow.url, issuer: ISSUER, audience: AUDIENCE },
+      { warn: () => {} },
+    )
+    try {
+      verifier.start()
+      const principal = await verifier.verify(
+        await token(slowKey, { claims: { scope: 'predict' }, sub: 'early' }),
+      )
+      expect(principal).toMatchObject({ id: 'jwt:early', kind: 'jwt' })
+      expect(slow.fetches).toBe(1)
+    } finally {
+      verifier.stop()
+      await slow.stop()
+    }
+  })
 })

@@ -35,6 +35,8 @@ export interface TokenOptions {
 
 export class JwksServer {
   fetches = 0
+  /** Answer each fetch this many ms late (a slow issuer). */
+  delayMs = 0
   private keys: SigningKey[] = []
   private hanging = false
   private readonly held: ServerResponse[] = []
@@ -46,14 +48,17 @@ export class JwksServer {
 
   async start(keys: SigningKey[]): Promise<void> {
     this.keys = keys
-    this.server = createServer((req, res) => {
+    this.server = createServer((_req, res) => {
       this.fetches++
       if (this.hanging) {
         this.held.push(res)
         return
       }
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ keys: this.keys.map((k) => k.publicJwk) }))
+      const body = JSON.stringify({ keys: this.keys.map((k) => k.publicJwk) })
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(body)
+      }, this.delayMs)
     })
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
   }

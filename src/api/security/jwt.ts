@@ -103,6 +103,8 @@ export class JwksCache {
 
   /** jose's key resolver: the cached keys; an unknown kid triggers one refetch per cool-down. */
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
+    // A fetch under way (the first one at start-up, or one for another unknown kid): its keys, not a refusal.
+    if (this.local === undefined && this.pending !== undefined) await this.pending
     if (this.local !== undefined) {
       try {
         return await this.local(header, token)
@@ -110,7 +112,7 @@ export class JwksCache {
         if (!(err instanceof errors.JWKSNoMatchingKey)) throw err
       }
     }
-    if (Date.now() - this.lastAttempt >= this.cooldownMs) {
+    if (this.pending !== undefined || Date.now() - this.lastAttempt >= this.cooldownMs) {
       await this.refresh()
       if (this.local !== undefined) return this.local(header, token)
     }
