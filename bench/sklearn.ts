@@ -9,7 +9,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadModel } from '../src/model/load-model.js'
 import {
   EXPORTER,
   FIXTURE,
@@ -17,7 +16,8 @@ import {
   runPythonOk,
   SKLEARN_MISSING_REASON,
   SKLEARN_VERSION,
-} from '../test/sklearn/python.js'
+} from '../dev/harness/sklearn-python.js'
+import { loadModel } from '../src/model/load-model.js'
 
 const BATCH_ROWS = 100_000
 const ONE_ROW_REPEATS = 20_000
