@@ -47,6 +47,21 @@ export class StreamFormatter {
     this.names = kind === 'csv' ? classes.map(csvCell) : classes.map((c) => JSON.stringify(c))
   }
 
+  /**
+   * String(p) of a probability, cached: a forest's outputs take few distinct values (sums of leaf values),
+   * and turning a double into its shortest text costs more than a map lookup. Bounded: cleared when full.
+   */
+  private readonly texts = new Map<number, string>()
+  private num(p: number): string {
+    let t = this.texts.get(p)
+    if (t === undefined) {
+      if (this.texts.size >= 1 << 16) this.texts.clear()
+      t = String(p)
+      this.texts.set(p, t)
+    }
+    return t
+  }
+
   /** The first line (CSV only). */
   head(columns: readonly string[]): string {
     if (this.kind !== 'csv') return ''
@@ -60,7 +75,7 @@ export class StreamFormatter {
     if (this.kind === 'csv') {
       for (let r = 0; r < batch.nRows; r++) {
         s += `${batch.echo[r]},${this.names[idx[r]!]}`
-        if (proba) for (let c = 0, o = r * k; c < k; c++) s += `,${proba[o + c]}`
+        if (proba) for (let c = 0, o = r * k; c < k; c++) s += `,${this.num(proba[o + c]!)}`
         s += '\n'
       }
       return s
@@ -69,7 +84,8 @@ export class StreamFormatter {
       s += `{"prediction":${this.names[idx[r]!]}`
       if (proba) {
         s += ',"probabilities":['
-        for (let c = 0, o = r * k; c < k; c++) s += c === 0 ? `${proba[o]}` : `,${proba[o + c]}`
+        for (let c = 0, o = r * k; c < k; c++)
+          s += c === 0 ? this.num(proba[o]!) : `,${this.num(proba[o + c]!)}`
         s += ']'
       }
       s += '}\n'
