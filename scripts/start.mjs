@@ -3,7 +3,9 @@
  * `npm start`: build when dist/ is missing or older than any file in src/ (or web/, tsconfig, package.json),
  * then run exactly what the Docker image runs, `node dist/server.js` (with the workers' memory
  * settings, see below), forwarding SIGTERM/SIGINT/SIGHUP and
- * exiting with its code.
+ * exiting with its code. package.json runs it as `exec node scripts/start.mjs`: npm's shell replaces itself
+ * with this launcher, so the SIGTERM npm forwards reaches it (a shell in between would die and leave the
+ * server orphaned; test/server/launcher.test.ts).
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'

@@ -4,6 +4,7 @@
  * directly (no primary) when WORKERS=1, which starts faster and saves a process.
  */
 import cluster from 'node:cluster'
+import type { AddressInfo } from 'node:net'
 import { buildApp } from '../api/app.js'
 import { createLogger, type Logger } from '../api/logging.js'
 import { ApiMetrics } from '../api/metrics/index.js'
@@ -43,6 +44,16 @@ export function exitAfterFlush(logger: Logger, code: number): void {
   }
 }
 
+/**
+ * The address the server bound, as a URL: for HOST=0.0.0.0 that is http://0.0.0.0:8000 (every interface),
+ * where Fastify's own answer would name 127.0.0.1 only.
+ */
+export function boundAddress(address: AddressInfo | string | null): string {
+  if (address === null || typeof address === 'string') return String(address)
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `http://${host}:${address.port}`
+}
+
 export async function runWorker(config: Config): Promise<void> {
   const inCluster = cluster.isWorker
   const logger = createLogger(config.LOG_LEVEL)
@@ -80,10 +91,20 @@ export async function runWorker(config: Config): Promise<void> {
   })
 
   let closing = false
+  // A cluster worker serves once the primary orders it to listen; until then it is a warm standby.
+  let serving = !inCluster
   const shutdown = (signal: string) => {
     if (closing) return
     closing = true
-    logger.info({ signal, grace_s: config.SHUTDOWN_GRACE_S }, 'Shutting down: finishing in-flight requests')
+    if (serving) {
+      logger.info(
+        { signal, role: 'serving', grace_s: config.SHUTDOWN_GRACE_S },
+        'Shutting down: finishing in-flight requests',
+      )
+    } else {
+      // Routine: the primary retires a standby (e.g. one loaded with the model a reload replaced).
+      logger.info({ signal, role: 'standby' }, 'Standby worker stopping (it served no requests)')
+    }
     const force = setTimeout(() => {
       logger.error({ grace_s: config.SHUTDOWN_GRACE_S }, 'Grace period over: closing remaining connections')
       app.server.closeAllConnections()
@@ -107,7 +128,11 @@ export async function runWorker(config: Config): Promise<void> {
   // In a cluster the primary hands connections to every listening worker, so a worker listens only once
   // its model is loaded: a starting (or replacement) worker never answers 503 to prediction traffic. Then
   // it waits for the primary's order: it may be kept as a warm standby (src/server/pool.ts).
-  const listen = () => app.listen({ port: config.PORT, host: config.HOST })
+  const listen = async () => {
+    await app.listen({ port: config.PORT, host: config.HOST })
+    serving = true
+    return boundAddress(app.server.address())
+  }
   const address = inCluster ? '' : await listen()
   if (!inCluster) logger.info({ address, workers: 1, pid: process.pid }, 'Server listening')
   try {

@@ -130,7 +130,7 @@ describe('Dockerfile runtime contract', () => {
   it('CMD is exactly the production start command (what npm start runs once dist/ is built)', () => {
     const cmd = execForm(one(runtime, 'CMD').args)
     expect(cmd).toEqual(['node', 'dist/server.js'])
-    expect(JSON.parse(readText('package.json')).scripts.start).toBe('node scripts/start.mjs')
+    expect(JSON.parse(readText('package.json')).scripts.start).toBe('exec node scripts/start.mjs')
     expect(readText('scripts/start.mjs')).toContain('dist/server.js')
     // dist/server.js is tsc's output for src/server.ts (tsconfig.build.json: rootDir src, outDir dist).
     const build = JSON.parse(readText('tsconfig.build.json')).compilerOptions
