@@ -15,7 +15,7 @@ import {
 } from '../../model/registry/index.js'
 import { addCounts, emptyCounts, isEmpty, type RolloutCounts } from '../../model/rollout/counts.js'
 import type { FinalDecision, RolloutIdentity } from '../../model/rollout/tally.js'
-import { toCandidate } from '../../model/rollout/traffic.js'
+import { saltSeed, toCandidate } from '../../model/rollout/traffic.js'
 import type { PredictionModel } from '../../model/types.js'
 import type { Logger } from '../logging.js'
 import type { RolloutMetrics } from './rollout-metrics.js'
@@ -31,6 +31,8 @@ export type DecisionRunner = (decision: FinalDecision, rollout: ActiveRollout) =
 
 export interface ActiveRollout extends RolloutIdentity {
   record: RolloutRecord
+  /** The traffic split's hash seed for this rollout (./traffic.ts). */
+  seed: number
   stableModel: PredictionModel
   candidateModel: PredictionModel
 }
@@ -43,8 +45,10 @@ export function activeRolloutOf(set: ServedSet | null): ActiveRollout | null {
   const candidateModel = set.models.get(set.aliases[CANDIDATE] ?? '')
   if (candidateModel === undefined || candidateModel.version !== record.candidate) return null
   const stableModel = set.stable
+  const key = `${set.name}:${stableModel.version}>${record.candidate}:${record.mode}:${record.updated_at}`
   return {
-    key: `${set.name}:${stableModel.version}>${record.candidate}:${record.mode}:${record.updated_at}`,
+    key,
+    seed: saltSeed(key),
     stable: stableModel.version,
     candidate: record.candidate,
     mode: record.mode,
@@ -63,6 +67,7 @@ export class RolloutEngine {
   sums: RolloutCounts | null = null
   private pending: RolloutCounts | null = null
   private timer: NodeJS.Timeout | null = null
+  private shadowQueue: { rows: Float64Array; nRows: number; stableIdx: Int32Array }[] = []
 
   constructor(
     versions: ServedVersions,
@@ -82,26 +87,38 @@ export class RolloutEngine {
   route(clientKey: string | undefined): PredictionModel | null {
     const a = this.active
     if (a === null || a.mode !== 'canary') return null
-    return toCandidate(a.record.weight, clientKey, a.key, Math.random) ? a.candidateModel : null
+    return toCandidate(a.record.weight, clientKey, a.seed, Math.random) ? a.candidateModel : null
   }
 
-  /** In shadow mode, the candidate scores the rows stable answered, after the response is sent. */
+  /**
+   * In shadow mode, the candidate scores the rows stable answered, after the response is sent: requests are
+   * queued and scored together in one setImmediate, so the response path only appends to a list.
+   */
   shadow(rows: Float64Array, nRows: number, stableIdx: Int32Array): void {
     const a = this.active
     if (a === null || a.mode !== 'shadow') return
-    setImmediate(() => {
-      if (this.active !== a) return
-      const idx = a.candidateModel.predictIndices(rows, nRows)
-      let agree = 0
-      for (let i = 0; i < nRows; i++) if (idx[i] === stableIdx[i]) agree++
-      const p = this.pendingFor(a.key)
-      p.shadow.rows += nRows
-      p.shadow.agree += agree
-      this.timer ??= setTimeout(() => {
-        this.timer = null
-        void this.flush()
-      }, SHADOW_FLUSH_MS).unref()
-    })
+    this.shadowQueue.push({ rows, nRows, stableIdx })
+    if (this.shadowQueue.length === 1) setImmediate(() => this.scoreShadow(a))
+  }
+
+  private scoreShadow(a: ActiveRollout): void {
+    const queue = this.shadowQueue
+    this.shadowQueue = []
+    if (this.active !== a) return
+    let rows = 0
+    let agree = 0
+    for (const q of queue) {
+      const idx = a.candidateModel.predictIndices(q.rows, q.nRows)
+      rows += q.nRows
+      for (let i = 0; i < q.nRows; i++) if (idx[i] === q.stableIdx[i]) agree++
+    }
+    const p = this.pendingFor(a.key)
+    p.shadow.rows += rows
+    p.shadow.agree += agree
+    this.timer ??= setTimeout(() => {
+      this.timer = null
+      void this.flush()
+    }, SHADOW_FLUSH_MS).unref()
   }
 
   /**

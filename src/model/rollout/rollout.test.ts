@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { addCounts, emptyCounts } from './counts.js'
 import { evaluateGate, type GateSettings } from './gate.js'
 import { RolloutTally } from './tally.js'
-import { toCandidate, unitHash } from './traffic.js'
+import { saltSeed, toCandidate, unitHash } from './traffic.js'
 
 const SETTINGS: GateSettings = {
   minFeedback: 50,
@@ -12,6 +12,7 @@ const SETTINGS: GateSettings = {
   agreementFloor: 0.9,
   autoPromote: false,
 }
+const SEED = saltSeed('iris_model:1>2:canary:2026-11-30T00:00:00.000Z')
 const ROLLOUT = { key: 'k', stable: '1', candidate: '2', mode: 'canary' as const }
 
 function counts(both: number, candidateOnly: number, stableOnly: number, neither: number) {
@@ -24,8 +25,8 @@ describe('traffic split', () => {
   it('sends about `weight` of the clients to the candidate, each client always to the same side', () => {
     let candidate = 0
     for (let i = 0; i < 10_000; i++) {
-      const side = toCandidate(0.2, `client-${i}`, 'salt')
-      expect(toCandidate(0.2, `client-${i}`, 'salt')).toBe(side)
+      const side = toCandidate(0.2, `client-${i}`, SEED)
+      expect(toCandidate(0.2, `client-${i}`, SEED)).toBe(side)
       if (side) candidate++
     }
     expect(candidate / 10_000).toBeGreaterThan(0.18)
@@ -33,12 +34,12 @@ describe('traffic split', () => {
   })
 
   it('hashes near-identical keys far apart, and draws at random without a key', () => {
-    const hs = Array.from({ length: 10 }, (_, i) => unitHash(`salt|client-${i}`))
+    const hs = Array.from({ length: 10 }, (_, i) => unitHash(`client-${i}`, SEED))
     expect(Math.max(...hs) - Math.min(...hs)).toBeGreaterThan(0.5)
-    expect(toCandidate(0.5, undefined, 's', () => 0.49)).toBe(true)
-    expect(toCandidate(0.5, undefined, 's', () => 0.51)).toBe(false)
-    expect(toCandidate(0, 'a', 's')).toBe(false)
-    expect(toCandidate(1, 'a', 's')).toBe(true)
+    expect(toCandidate(0.5, undefined, SEED, () => 0.49)).toBe(true)
+    expect(toCandidate(0.5, undefined, SEED, () => 0.51)).toBe(false)
+    expect(toCandidate(0, 'a', SEED)).toBe(false)
+    expect(toCandidate(1, 'a', SEED)).toBe(true)
   })
 })
 

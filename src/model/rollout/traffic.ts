@@ -5,8 +5,8 @@
  */
 
 /** FNV-1a 32-bit of a string, finished with murmur3's avalanche (so every input bit moves the top bits), in [0, 1). */
-export function unitHash(text: string): number {
-  let h = 0x811c9dc5
+export function unitHash(text: string, seed = 0x811c9dc5): number {
+  let h = seed
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i)
     h = Math.imul(h, 0x01000193)
@@ -19,18 +19,28 @@ export function unitHash(text: string): number {
   return (h >>> 0) / 4294967296
 }
 
+/** The FNV-1a state after `salt` (no avalanche): a rollout's seed for unitHash, computed once per rollout. */
+export function saltSeed(salt: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < salt.length; i++) {
+    h ^= salt.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
 /**
- * True when this request goes to the candidate. `salt` names the rollout (e.g. "2>3"), so a new rollout
- * reshuffles clients instead of always sending the same ones first.
+ * True when this request goes to the candidate. `seed` (saltSeed of the rollout's identity) makes a new
+ * rollout reshuffle clients instead of always sending the same ones first.
  */
 export function toCandidate(
   weight: number,
   clientKey: string | undefined,
-  salt: string,
+  seed: number,
   random: () => number = Math.random,
 ): boolean {
   if (weight <= 0) return false
   if (weight >= 1) return true
-  const u = clientKey === undefined || clientKey === '' ? random() : unitHash(`${salt}|${clientKey}`)
+  const u = clientKey === undefined || clientKey === '' ? random() : unitHash(clientKey, seed)
   return u < weight
 }
