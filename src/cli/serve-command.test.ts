@@ -52,20 +52,22 @@ describe('iris serve flags', () => {
       ],
       { env: { ...process.env, PORT: '1', WORKERS: '3', MODEL_PATH: '/nonexistent' }, stdio: 'ignore' },
     )
-    await waitFor200(`http://127.0.0.1:${port}/health/ready`, 1, 60_000)
+    await waitFor200(`http://127.0.0.1:${port}/health/ready`, 1, 150_000)
     const model = (await (await fetch(`http://127.0.0.1:${port}/model`)).json()) as Record<string, unknown>
     expect(JSON.stringify(model)).toContain(files.servingVersion)
     const gone = new Promise<number | null>((r) => child?.on('exit', (code) => r(code)))
     child.kill('SIGTERM')
     expect(await gone).toBe(0)
-  }, 90_000)
+  }, 200_000)
 
   it('names a bad value by its flag, in one line', async () => {
     const r = await promisify(execFile)(CLI[0]!, [...CLI.slice(1), 'serve', '--port', 'eighty']).catch(
       (e: { code: number; stderr: string }) => e,
     )
     expect(r).toMatchObject({ code: 1 })
-    expect((r as { stderr: string }).stderr).toMatch(/^iris serve: Invalid configuration: --port \(PORT\) must be an integer/)
+    expect((r as { stderr: string }).stderr).toMatch(
+      /^iris serve: Invalid configuration: --port \(PORT\) must be an integer/,
+    )
     expect((r as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1)
-  }, 30_000)
+  }, 120_000)
 })
