@@ -13,7 +13,7 @@ import {
   stratifiedTrainTestSplit,
 } from '../src/ml/index.js'
 import { referencePredictProba } from '../src/ml/reference.js'
-import { pick, X, y } from '../test/support/iris.js'
+import { pick, X, y } from '../dev/iris-data.js'
 
 const median = (a: number[]) => {
   const s = [...a].sort((p, q) => p - q)

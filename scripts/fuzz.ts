@@ -5,9 +5,13 @@
  */
 import { parseArgs } from 'node:util'
 import fc from 'fast-check'
-import { buildTestApp } from '../test/api/helper.js'
-import { fuzzRequest } from '../test/reliability/fuzz-cases.js'
-import { postRoutes, prototypeSnapshot, runCase } from '../test/reliability/fuzz-harness.js'
+import { fuzzRequest } from '../dev/fuzz/cases.js'
+import { postRoutes, prototypeSnapshot, runCase } from '../dev/fuzz/judge.js'
+import { buildApp } from '../src/api/app.js'
+import { createLogger } from '../src/api/logging.js'
+import { loadConfig } from '../src/config.js'
+import { loadModel } from '../src/model/load-model.js'
+import { ModelSlot } from '../src/model/model-slot.js'
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '10000' }, seed: { type: 'string' } },
@@ -15,8 +19,11 @@ const { values } = parseArgs({
 const runs = Number(values.runs)
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed)
 
-const t = await buildTestApp({ LOG_LEVEL: 'silent' })
-const model = t.models.current!
+// The committed default model (stable version of the registry), logs discarded: the run judges answers.
+const config = loadConfig({ LOG_LEVEL: 'silent', WEB_ROOT: 'test/api/fixtures/web' })
+const model = await loadModel('models/iris_model/1/iris_model.json')
+const t = { app: await buildApp(config, new ModelSlot(model), { logger: createLogger('silent') }) }
+await t.app.ready()
 const routes = postRoutes(t.app, model)
 const before = prototypeSnapshot()
 const tally = new Map<string, number>()

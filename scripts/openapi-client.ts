@@ -3,7 +3,7 @@
  * (no port, no model: the document does not depend on one), writes GET /openapi.json to
  * clients/openapi.json, then runs openapi-typescript on it into clients/typescript/schema.d.ts (formatted by
  * Biome).
- * test/clients/openapi-sync.test.ts fails when the committed document no longer matches the app's.
+ * test/clients/clients.test.ts fails when the committed document no longer matches the app's.
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'

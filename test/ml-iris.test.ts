@@ -5,7 +5,7 @@ import {
   stratifiedKFold,
   stratifiedTrainTestSplit,
 } from '../src/ml/index.js'
-import { pick, X, y } from './support/iris.js'
+import { pick, X, y } from '../dev/iris-data.js'
 
 describe('RandomForestClassifier on Iris', () => {
   it('scores >= 0.90 on the stratified hold-out (test 0.2, seed 42)', () => {

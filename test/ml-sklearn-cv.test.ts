@@ -6,7 +6,7 @@ import {
   stratifiedKFold,
   stratifiedTrainTestSplit,
 } from '../src/ml/index.js'
-import { pick, X, y } from './support/iris.js'
+import { pick, X, y } from '../dev/iris-data.js'
 
 // Made by scripts/sklearn_cv_compare.py (scikit-learn on our exact folds); no Python needed here.
 interface Summary {

@@ -38,9 +38,12 @@ export function importsOf(file: string, text = readFileSync(file, 'utf8')): File
   return { file, local, packages }
 }
 
-/** The layer a file of src/ belongs to: its folder under src/, or the top-level module's name. */
+/**
+ * The layer a file of src/ belongs to: its folder under src/, or the top-level module's name; the settings'
+ * own helpers (`config-rules.ts`) belong to `config`.
+ */
 export function layerOf(file: string): string | undefined {
   const m = /^src\/([^/]+)/.exec(file)
   if (m === null) return undefined
-  return m[1]!.replace(/\.ts$/, '')
+  return m[1]!.replace(/\.ts$/, '').replace(/^config-.*/, 'config')
 }

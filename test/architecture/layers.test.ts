@@ -85,6 +85,7 @@ describe('the import reader', () => {
   it('names the layer of a file', () => {
     expect(layerOf('src/ml/forest.ts')).toBe('ml')
     expect(layerOf('src/config.ts')).toBe('config')
+    expect(layerOf('src/config-rules.ts')).toBe('config')
     expect(layerOf('bench/http.ts')).toBeUndefined()
   })
 })

@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fuzzRequest, validRows } from '../../dev/fuzz/cases.js'
+import { postRoutes, prototypeSnapshot, runCase } from '../../dev/fuzz/judge.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import { buildTestApp, type TestApp } from '../api/helper.js'
-import { fuzzRequest, validRows } from './fuzz-cases.js'
-import { postRoutes, prototypeSnapshot, runCase } from './fuzz-harness.js'
 
 let t: TestApp
 let model: PredictionModel

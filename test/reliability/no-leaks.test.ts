@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js'
 import { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import { testModel } from '../api/helper.js'
-import { LEAK } from './fuzz-harness.js'
+import { LEAK } from '../../dev/fuzz/judge.js'
 
 let app: Awaited<ReturnType<typeof buildApp>> | undefined
 afterEach(async () => {

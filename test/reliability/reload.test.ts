@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.js'
 import { loadModel } from '../../src/model/load-model.js'
 import { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
-import { LEAK } from './fuzz-harness.js'
+import { LEAK } from '../../dev/fuzz/judge.js'
 
 const KEY = 'reload-test-admin-key'
 let files: ModelFiles

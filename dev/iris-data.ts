@@ -1,8 +1,8 @@
 /** The committed Iris data, read once through our CSV loader, for engine tests and benchmarks. */
 import { readFileSync } from 'node:fs'
-import { parseLabelledCsv } from '../../src/data/csv.js'
+import { parseLabelledCsv } from '../src/data/csv.js'
 
-const IRIS_PATH = new URL('../../data/iris.csv', import.meta.url)
+const IRIS_PATH = new URL('../data/iris.csv', import.meta.url)
 const iris = parseLabelledCsv(readFileSync(IRIS_PATH, 'utf8'), { source: 'data/iris.csv' })
 
 export const X: number[][] = iris.X

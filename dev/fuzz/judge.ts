@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { PredictionModel } from '../../src/model/types.js'
-import type { FuzzRequest } from './fuzz-cases.js'
+import type { FuzzRequest } from './cases.js'
 
 /** Stack frames, source positions, install paths: none may reach a client. */
 export const LEAK = /\/work\/|node_modules|\.ts:\d|\.js:\d|\n\s+at |\bat [\w.<>]+ \(/
