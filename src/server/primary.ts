@@ -12,6 +12,7 @@ import type { Config } from '../config.js'
 import { modelsDirOf } from '../model/reload.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
 import { serveClusterDrift } from './drift-cluster.js'
+import { serveClusterFeedback } from './feedback-cluster.js'
 import { workerEnv, workerExecArgv } from './memory-settings.js'
 import { installPrimaryModelSource } from './model-source.js'
 import { WorkerPool } from './pool.js'
@@ -48,6 +49,8 @@ export function runPrimary(config: Config, entry: string): void {
   if (config.REDIS_URL === '') serveClusterRateLimit()
   // The rollout gate judges the instance's summed feedback once, here (./rollout-cluster.ts).
   serveClusterRollout(config)
+  // Labelled feedback rows from every worker are appended to the registry's feedback.csv here, by one process.
+  serveClusterFeedback(logger)
   // SIGHUP, registry polls and POST /admin/reload reach every serving worker through here (the registry relay,
   // or the file reload relay with MODEL_PATH); standbys (which hold the old model) are replaced.
   const reload = installPrimaryModelSource(config, logger, () => pool.reloaded())

@@ -6,12 +6,14 @@
 import cluster from 'node:cluster'
 import type { AddressInfo } from 'node:net'
 import { buildApp } from '../api/app.js'
+import { setFeedbackSink } from '../api/feedback/sink.js'
 import { createLogger, type Logger } from '../api/logging.js'
 import { ApiMetrics } from '../api/metrics/index.js'
 import type { Config } from '../config.js'
 import { ModelSlot } from '../model/model-slot.js'
 import { workerMetricsSource } from './cluster-metrics.js'
 import { workerDriftSource } from './drift-cluster.js'
+import { workerFeedbackSink } from './feedback-cluster.js'
 import { modelSourceFor } from './model-source.js'
 import { ClusterLimiterStore } from './rate-limit-worker.js'
 import { workerRolloutTally } from './rollout-cluster.js'
@@ -73,6 +75,8 @@ export async function runWorker(config: Config): Promise<void> {
   // the primary in a cluster, else in-process (./model-source.ts).
   const source = modelSourceFor(config, models, logger, inCluster)
   const reload = source.reload
+  // Feedback rows go to the primary, the one process that appends to the registry's feedback.csv.
+  if (inCluster) setFeedbackSink(workerFeedbackSink())
   const app = await buildApp(config, models, {
     logger,
     metrics,

@@ -13,6 +13,7 @@ import { FeedbackBody, FeedbackResponse } from '../contracts/feedback.js'
 import { predictErrorResponses } from '../contracts/predict.js'
 import { noSchemaValidation } from '../contracts/validation.js'
 import { HttpError, ModelNotReadyError } from '../errors.js'
+import { keepFeedback } from '../feedback/keep.js'
 import { parsePredictInput } from '../input.js'
 import { rolloutOf } from '../rollout/install.js'
 
@@ -68,6 +69,8 @@ const feedbackRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
         engine === undefined
           ? Object.fromEntries(models.map((m) => [m.version, { correct: correctOf(m, rows, nRows, truth) }]))
           : await engine.feedback(models, rows, nRows, truth)
+      // The labelled rows join the registry's feedback.csv, the data `iris retrain` adds (../feedback/keep.ts).
+      await keepFeedback(ctx, stable, rows, nRows, truth)
       return reply.send({ rows: nRows, versions })
     },
   )
