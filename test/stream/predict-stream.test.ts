@@ -41,6 +41,7 @@ describe('streamed answers', () => {
     expect(a.headers['content-type']).toBe('text/csv; charset=utf-8')
     expect(a.headers['x-content-type-options']).toBe('nosniff')
     expect(a.headers['x-request-id']).toBeTruthy()
+    expect(a.headers['x-model-version']).toBeTruthy()
     const want = await jsonProba([SETOSA, VIRGINICA])
     const [head, ...rows] = lines(a)
     expect(head).toBe(

@@ -69,10 +69,14 @@ export async function answerStream(
       counters.fault('disconnect')
     }
     ctx.metrics.rows.child(endpoint.url).observe(outcome.rows)
-    endpoint.recorder.done(request, 200, error)
+    endpoint.recorder.done(request, 200, error, undefined, model.version)
   })
   const body = Readable.from(prepend(first, pieces), { objectMode: false })
-  return reply.header('x-request-id', request.id).type(STREAM_TYPES[kind]).send(body)
+  return reply
+    .header('x-request-id', request.id)
+    .header('x-model-version', model.version)
+    .type(STREAM_TYPES[kind])
+    .send(body)
 }
 
 async function* prepend(first: IteratorResult<string>, rest: AsyncGenerator<string>): AsyncGenerator<string> {
