@@ -48,13 +48,19 @@ export function serveClusterRollout(config: Config): RolloutTally {
 export function workerRolloutTally(): TallyPort {
   let nextId = 0
   const waiting = new Map<number, (m: TallyMsg) => void>()
-  process.on('message', (msg: unknown) => {
-    if (!isType<TallyMsg>(msg, TALLY)) return
-    waiting.get(msg.id)?.(msg)
-    waiting.delete(msg.id)
-  })
+  let listening = false
+  // The listener is added on the first counts sent: a worker that never sees a rollout adds none.
+  const listen = () => {
+    listening = true
+    process.on('message', (msg: unknown) => {
+      if (!isType<TallyMsg>(msg, TALLY)) return
+      waiting.get(msg.id)?.(msg)
+      waiting.delete(msg.id)
+    })
+  }
   return (delta, rollout) =>
     new Promise((resolve) => {
+      if (!listening) listen()
       const id = ++nextId
       const timer = setTimeout(() => {
         waiting.delete(id)
