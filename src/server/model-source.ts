@@ -51,7 +51,7 @@ export function modelSourceFor(
       loadFirst: async () => {
         await applier.readAndApply()
       },
-      where: { registry: target.registry.root, name: target.name },
+      where: { registry: target.registry.root, model: target.name },
     }
   }
   const reloader = modelReloaderFor(config, models)

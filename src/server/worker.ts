@@ -58,6 +58,9 @@ export function boundAddress(address: AddressInfo | string | null): string {
 
 export async function runWorker(config: Config): Promise<void> {
   const inCluster = cluster.isWorker
+  // Each cluster channel (reloads, registry, metrics, rate limits, drift windows, rollout tallies, feedback)
+  // listens to the primary's messages on `process`: more than Node's default warning threshold of 10.
+  if (inCluster) process.setMaxListeners(32)
   const logger = createLogger(config.LOG_LEVEL)
   const crash = (kind: string) => (err: unknown) => {
     logger.fatal({ err }, `${kind}: the process stops`)
@@ -142,7 +145,7 @@ export async function runWorker(config: Config): Promise<void> {
   try {
     await source.loadFirst()
     const model = models.current!
-    logger.info({ model: model.name, version: model.version, ...source.where }, 'Model loaded')
+    logger.info({ ...source.where, model: model.name, version: model.version }, 'Model loaded')
   } catch (err) {
     logger.fatal({ err, ...source.where }, 'The model could not be loaded')
     exitAfterFlush(logger, 1)
