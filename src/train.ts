@@ -75,11 +75,14 @@ export interface TrainResult {
 }
 
 /** data -> stratified split -> fit -> evaluate (+ k-fold CV) -> the two model files. */
-export async function train(options: TrainOptions, now: () => Date = () => new Date()): Promise<TrainResult> {
-  const dataset = await loadLabelledCsv(
-    options.data,
-    options.target === null ? {} : { target: options.target },
-  )
+export async function train(
+  options: TrainOptions,
+  now: () => Date = () => new Date(),
+  /** Rows already loaded (iris retrain: training data + feedback); else read from `options.data`. */
+  loaded?: LoadedDataset,
+): Promise<TrainResult> {
+  const dataset =
+    loaded ?? (await loadLabelledCsv(options.data, options.target === null ? {} : { target: options.target }))
   const forestOptions: RandomForestOptions = {
     nEstimators: options.trees,
     maxDepth: options.maxDepth,

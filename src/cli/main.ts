@@ -6,6 +6,7 @@ import { serviceSource } from '../model/service-source.js'
 import type { CliIo } from './io.js'
 import { modelsCommand } from './models-command.js'
 import { predictCommand } from './predict-command.js'
+import { retrainCommand } from './retrain-command.js'
 import { serveCommand } from './serve-command.js'
 import { trainCommand } from './train-command.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js'
@@ -17,6 +18,7 @@ Commands:
   predict   predict rows of a CSV with a model file, CSV to stdout
   serve     start the HTTP API (--model, --port, --workers, --host; else environment variables)
   models    the model registry: list versions, show, promote, rollback, alias
+  retrain   train the next registry version on its data + feedback rows, compare with stable
 
 Run "iris <command> --help" for a command's flags. Exit codes: 0 ok, 1 failed, 2 bad command line.`
 
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, Runner> = {
   predict: predictCommand,
   serve: serveCommand,
   models: modelsCommand,
+  retrain: retrainCommand,
 }
 
 /** Runs one CLI invocation and returns its exit code; every expected error is printed, not thrown. */
@@ -54,7 +57,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT_OK
     }
     const run = COMMANDS[command]
-    if (!run) throw new UsageError(`unknown command "${command}" (expected train, predict, serve or models)`)
+    if (!run)
+      throw new UsageError(`unknown command "${command}" (expected train, predict, serve, models or retrain)`)
     return await run(args, io)
   } catch (err) {
     if (err instanceof UsageError) {

@@ -17,6 +17,8 @@ export interface ParseCsvOptions {
   source?: string
   /** Label column name; defaults to the last column. */
   target?: string
+  /** Accept rows of a single class (a part of a dataset, e.g. feedback rows added to training data). */
+  oneClassOk?: boolean
 }
 
 /**
@@ -103,7 +105,7 @@ export function parseLabelledCsv(text: string, options: ParseCsvOptions = {}): L
   }
 
   const classNames = [...new Set(y)].sort(compareLabels)
-  if (classNames.length < 2) {
+  if (classNames.length < 2 && !(options.oneClassOk === true && classNames.length === 1)) {
     throw new CsvError(
       'ONE_CLASS',
       { source, column: columnLabel(columns, targetIndex) },
