@@ -20,6 +20,7 @@ import { errorJson, errorLogText, JSON_TYPE, toErrorReply } from './errors.js'
 import type { FixedHeaders } from './fixed-headers.js'
 import { parseJsonText } from './input.js'
 import type { PredictEndpoint, PredictUrl } from './predict-endpoint.js'
+import { clientKeyOf } from './rollout/client-key.js'
 import { type Access, PREDICTION_ACCESS } from './security/scopes.js'
 
 /** Content types the lane takes; every other one (parameters, odd spacing, malformed) is Fastify's call. */
@@ -197,7 +198,7 @@ export class FastLane {
     }
     let body: string
     try {
-      body = endpoint.answer(parsed)
+      body = endpoint.answer(parsed, clientKeyOf(req))
     } catch (err) {
       this.fail(req, res, endpoint, id, err, false, extra)
       return

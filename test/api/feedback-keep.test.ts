@@ -1,6 +1,7 @@
 /**
  * POST /feedback keeps its accepted rows in the registry's <name>/feedback.csv (header = feature names + the
- * training target column), each row exactly once, in the order answered; refused feedback adds nothing.
+ * training target column), each row exactly once, in the order answered; refused feedback adds nothing. The
+ * per-version counts add up in <name>/online.json (online accuracy so far), also under concurrent feedback.
  */
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -11,7 +12,13 @@ import { loadConfig } from '../../src/config.js'
 import { saveModel } from '../../src/model/artifact.js'
 import { ModelSlot } from '../../src/model/model-slot.js'
 import { FEEDBACK_FILE } from '../../src/model/registry/feedback-file.js'
-import { Registry, RegistryApplier, ServedVersions, servingRegistry } from '../../src/model/registry/index.js'
+import {
+  Registry,
+  RegistryApplier,
+  readOnline,
+  ServedVersions,
+  servingRegistry,
+} from '../../src/model/registry/index.js'
 import { metadataFor, smallIrisModel, tempDir } from '../support/model.js'
 
 const NAME = 'iris_model'
@@ -60,5 +67,28 @@ describe('POST /feedback -> feedback.csv', () => {
     expect(text).toBe(
       `${[...features, 'species'].join(',')}\n5.1,3.5,1.4,0.2,setosa\n6.7,3.1,4.4,1.4,versicolor\n7.7,2.6,6.9,2.3,virginica\n`,
     )
+  })
+
+  it("adds every answered row to online.json with the version's correct count, concurrent requests included", async () => {
+    const before = (await readOnline(join(root, NAME)))?.versions['1'] ?? { rows: 0, correct: 0 }
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        post({
+          input: [
+            [5.1, 3.5, 1.4, 0.2],
+            [6.7, 3.1, 4.4, 1.4],
+          ],
+          truth: ['setosa', i % 2 ? 'setosa' : 'versicolor'],
+        }),
+      ),
+    )
+    let correct = 0
+    for (const r of replies) {
+      expect(r.statusCode).toBe(200)
+      correct += (r.json() as { versions: Record<string, { correct: number }> }).versions['1']!.correct
+    }
+    const after = (await readOnline(join(root, NAME)))!.versions['1']!
+    expect(after.rows - before.rows).toBe(16)
+    expect(after.correct - before.correct).toBe(correct)
   })
 })

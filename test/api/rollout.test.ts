@@ -17,7 +17,7 @@ import { ModelSlot } from '../../src/model/model-slot.js'
 import { Registry, RegistryApplier, ServedVersions, servingRegistry } from '../../src/model/registry/index.js'
 import type { ModelDescription } from '../../src/model/serialize.js'
 import { metadataFor, smallIrisModel, tempDir } from '../support/model.js'
-import { SETOSA } from './helper.js'
+import { injectServer, SETOSA } from './helper.js'
 
 const NAME = 'iris_model'
 const KEY = 'rollout-admin-key-0123456789'
@@ -135,6 +135,18 @@ describe('POST /admin/rollout', () => {
         expect((await predict(`client-${c}`)).headers['x-model-version']).toBe(first)
     }
     expect(seen).toEqual(new Set(['1', '2']))
+    // The fast lane (the server's listener, ahead of Fastify) routes each client to the same version.
+    for (let c = 0; c < 20; c++) {
+      const viaRoute = (await predict(`client-${c}`)).headers['x-model-version']
+      const viaLane = await injectServer(app, {
+        method: 'POST',
+        url: '/predict',
+        payload: JSON.stringify({ input: [SETOSA] }),
+        headers: { 'content-type': 'application/json', 'x-client-id': `client-${c}` },
+      })
+      expect(viaLane.statusCode).toBe(200)
+      expect(viaLane.headers['x-model-version'], `client-${c}`).toBe(viaRoute)
+    }
     const line = logs.filter((l) => l.message === 'Request completed').at(-1) as Record<string, any>
     expect(['1', '2']).toContain(line.request_metrics.model_version)
   })

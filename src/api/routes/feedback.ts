@@ -70,7 +70,7 @@ const feedbackRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
           ? Object.fromEntries(models.map((m) => [m.version, { correct: correctOf(m, rows, nRows, truth) }]))
           : await engine.feedback(models, rows, nRows, truth)
       // The labelled rows join the registry's feedback.csv, the data `iris retrain` adds (../feedback/keep.ts).
-      await keepFeedback(ctx, stable, rows, nRows, truth)
+      await keepFeedback(ctx, stable, rows, nRows, truth, versions)
       return reply.send({ rows: nRows, versions })
     },
   )

@@ -48,7 +48,7 @@ const predictRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
       (request: FastifyRequest, reply: FastifyReply) => {
         const kind = streamKindOf(request.headers['content-type'])
         if (kind !== null) return answerStream(ctx, endpoint, request, reply, kind)
-        const body = endpoint.answer(request.body, clientKeyOf(request))
+        const body = endpoint.answer(request.body, clientKeyOf(request.raw))
         const version = endpoint.servedVersion
         reply.header('x-request-id', request.id).header('x-model-version', version).type(JSON_TYPE).send(body)
         endpoint.recorder.done(request, 200, null, undefined, version)
