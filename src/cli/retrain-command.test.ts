@@ -63,6 +63,44 @@ describe('iris retrain', () => {
     expect(again.stderr).toMatch(/^iris retrain: a rollout of version 3 is already running/)
   })
 
+  it('on feedback that contradicts stable, the new version beats stable on the same hold-out', async () => {
+    const trained = await run(
+      'train',
+      '--trees',
+      '5',
+      '--cv',
+      'none',
+      '--registry',
+      root,
+      '--name',
+      'shifted',
+    )
+    expect(trained.code).toBe(0)
+    const rows = Array.from({ length: 60 }, (_, i) => `${5 + (i % 4) / 10},3.4,1.5,0.2,virginica`)
+    await writeFile(join(root, 'shifted', FEEDBACK_FILE), `${HEADER}\n${rows.join('\n')}\n`)
+    const r = await run('retrain', '--registry', root, '--name', 'shifted')
+    expect(r.stderr).toBe('')
+    const m = r.stdout.match(/new version 2 ([01]\.\d{4}), stable version 1 ([01]\.\d{4})/)
+    expect(m).not.toBeNull()
+    const [fresh, stable] = [Number(m![1]), Number(m![2])]
+    expect(fresh).toBeGreaterThan(stable + 0.2) // stable calls the 12 hold-out feedback rows setosa
+  })
+
+  it('a stable version that does not record its training data needs --data (said plainly)', async () => {
+    await run('train', '--trees', '3', '--cv', 'none', '--registry', root, '--name', 'nodata')
+    const metaPath = join(root, 'nodata', '1', 'nodata_metadata.json')
+    const meta = JSON.parse(await readFile(metaPath, 'utf8'))
+    delete meta.training.data
+    await writeFile(metaPath, JSON.stringify(meta))
+    const r = await run('retrain', '--registry', root, '--name', 'nodata')
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe(
+      'iris retrain: stable version 1 of "nodata" does not record its training data: give --data <csv>',
+    )
+    const ok = await run('retrain', '--registry', root, '--name', 'nodata', '--data', 'data/iris.csv')
+    expect(ok.stdout).toMatch(/^Registered version 2 of "nodata"/m)
+  })
+
   it('bad input gets one line: unknown name, missing flags, feedback with other columns', async () => {
     const unknown = await run('retrain', '--registry', root, '--name', 'nope')
     expect(unknown.code).toBe(1)
