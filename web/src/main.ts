@@ -6,6 +6,7 @@ import { setupDrift } from './drift.js'
 import { parseTrainingCsv } from './iris-data.js'
 import { renderModelCard, setupModelCardToggle } from './model-card.js'
 import { type ModelInfo, readModelInfo } from './model-info.js'
+import { setupModelsView } from './models-view.js'
 import { createNotices } from './notices.js'
 import { buildPage } from './page.js'
 import { buildPageModel } from './page-model.js'
@@ -44,6 +45,7 @@ async function loadModel(): Promise<boolean> {
 }
 
 setupDrift(byId<HTMLButtonElement>('drift-check'), byId('drift-body'))
+setupModelsView(byId('models-view'))
 
 setupModelCardToggle(() => {
   if (!model) void loadModel()
