@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findChromium } from './helpers/browser.js'
 import { useHarness } from './helpers/harness.js'
+import { ROOT } from './helpers/server.js'
 
 // The Models view (web/src/models-view.ts): the versions table and the rollout from GET /models, and the
 // promote / rollback buttons, shown once an admin key is typed and sent as X-API-Key.
@@ -9,7 +13,14 @@ const chromium = findChromium()
 const ADMIN_KEY = 'models-view-admin-key-0123456789'
 
 describe.skipIf(!chromium)('UI models view in Chromium', () => {
-  const h = useHarness(chromium!, { env: () => ({ ADMIN_API_KEYS: ADMIN_KEY }) })
+  // A copy of the shipped registry (version 1, stable): the admin buttons must never touch models/.
+  let dir = ''
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ui-models-'))
+    cpSync(`${ROOT}models/iris_model`, join(dir, 'iris_model'), { recursive: true })
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const h = useHarness(chromium!, { env: () => ({ ADMIN_API_KEYS: ADMIN_KEY, MODELS_DIR: dir }) })
 
   it('lists version 1 as stable with no rollout; an admin key shows the buttons and a refusal says why', async () => {
     const page = await h.open({ waitForPrediction: false })
@@ -31,7 +42,8 @@ describe.skipIf(!chromium)('UI models view in Chromium', () => {
       headers: { 'x-api-key': ADMIN_KEY },
     })
     const { error } = (await direct.json()) as { error: string }
-    expect(direct.status).toBeGreaterThanOrEqual(400)
+    expect(direct.status).toBe(409)
+    expect(error).toMatch(/no previous stable version/)
     await rollback.click()
     const refusal = page.getByRole('status').filter({ hasText: 'The API refused POST /admin/rollback' })
     await refusal.waitFor()
