@@ -18,6 +18,8 @@ describe.skipIf(!chromium)('UI models view in Chromium', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ui-models-'))
     cpSync(`${ROOT}models/iris_model`, join(dir, 'iris_model'), { recursive: true })
+    // Version 2: the same model under a new number, so a rollout has a candidate to serve.
+    cpSync(join(dir, 'iris_model', '1'), join(dir, 'iris_model', '2'), { recursive: true })
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const h = useHarness(chromium!, { env: () => ({ ADMIN_API_KEYS: ADMIN_KEY, MODELS_DIR: dir }) })
@@ -50,5 +52,34 @@ describe.skipIf(!chromium)('UI models view in Chromium', () => {
     expect(await refusal.textContent()).toBe(
       `The API refused POST /admin/rollback (HTTP ${direct.status}: ${error}).`,
     )
+  })
+
+  it('shows a running canary, then promote makes the candidate stable', async () => {
+    const start = await fetch(`${h.server.url}/admin/rollout`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ candidate: '2', mode: 'canary', weight: 0.2 }),
+    })
+    expect(start.status).toBe(200)
+    const page = await h.open({ waitForPrediction: false })
+    await page.getByRole('button', { name: 'Show models' }).click()
+    const state = page.getByRole('status').filter({ hasText: 'Rollout:' })
+    await state.waitFor()
+    expect(await state.textContent()).toBe(
+      'Rollout: running — candidate 2 beside stable 1; canary: 20.0% of requests to the candidate',
+    )
+    const table = page.getByRole('table', { name: /Versions of/ })
+    expect(await table.getByRole('row', { name: /^2\b/ }).getByRole('cell').first().textContent()).toBe(
+      'candidate',
+    )
+
+    await page.getByRole('textbox', { name: 'Admin key' }).fill(ADMIN_KEY)
+    await page.getByRole('button', { name: 'Promote candidate' }).click()
+    const done = page.getByRole('status').filter({ hasText: 'Promoted.' })
+    await done.waitFor()
+    expect(await done.textContent()).toMatch(/^Promoted\. Rollout: promoted — candidate 2 became stable/)
+    const row2 = table.getByRole('row', { name: /^2\b/ })
+    await row2.getByRole('cell').first().filter({ hasText: 'stable' }).waitFor()
+    expect(await row2.getByRole('cell').first().textContent()).toMatch(/stable/)
   })
 })
