@@ -4,6 +4,7 @@
  * the machine is shared (2 cores) and wall time then includes waiting for the CPU.
  */
 import { loadavg } from 'node:os'
+import { pick, X, y } from '../dev/iris-data.js'
 import {
   accuracy,
   compileForest,
@@ -13,7 +14,6 @@ import {
   stratifiedTrainTestSplit,
 } from '../src/ml/index.js'
 import { referencePredictProba } from '../src/ml/reference.js'
-import { pick, X, y } from '../dev/iris-data.js'
 
 const median = (a: number[]) => {
   const s = [...a].sort((p, q) => p - q)

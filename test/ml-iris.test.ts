@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { pick, X, y } from '../dev/iris-data.js'
 import {
   accuracy,
   RandomForestClassifier,
   stratifiedKFold,
   stratifiedTrainTestSplit,
 } from '../src/ml/index.js'
-import { pick, X, y } from '../dev/iris-data.js'
 
 describe('RandomForestClassifier on Iris', () => {
   it('scores >= 0.90 on the stratified hold-out (test 0.2, seed 42)', () => {

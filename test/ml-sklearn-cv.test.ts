@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { pick, X, y } from '../dev/iris-data.js'
 import {
   accuracy,
   RandomForestClassifier,
   stratifiedKFold,
   stratifiedTrainTestSplit,
 } from '../src/ml/index.js'
-import { pick, X, y } from '../dev/iris-data.js'
 
 // Made by scripts/sklearn_cv_compare.py (scikit-learn on our exact folds); no Python needed here.
 interface Summary {

@@ -81,7 +81,7 @@ describe('iris predict (streaming)', () => {
     await writeFile(path, ROW.repeat(50_000))
     const tty = io({ errIsTty: true })
     expect(await predictCommand(['--model', COMMITTED_MODEL, '--input', path], tty)).toBe(0)
-    expect(tty.stderr).toMatch(/\r50,000 rows, [\d,]+ rows\/s, ETA 0 s\x1b\[K\n$/)
+    expect(tty.stderr).toMatch(new RegExp(`\r50,000 rows, [\\d,]+ rows/s, ETA 0 s${'\u001b'}\\[K\n$`))
     const quiet = io()
     expect(await predictCommand(['--model', COMMITTED_MODEL, '--input', path], quiet)).toBe(0)
     expect(quiet.stderr).toBe('')

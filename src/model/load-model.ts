@@ -1,6 +1,6 @@
+import { choosePredictor, type PredictorChoice } from '../ml/compiled-predictor.js'
 import type { Forest } from '../ml/flat-tree.js'
 import { FeatureCountError, LengthMismatchError, NonFiniteInputError } from '../ml/index.js'
-import { choosePredictor, type PredictorChoice } from '../ml/compiled-predictor.js'
 import { explainerOnDemand, type ForestExplanation } from '../ml/treeshap.js'
 import { loadArtifact, modelNameOf } from './artifact.js'
 import type { ModelMetadata, PredictionModel } from './types.js'

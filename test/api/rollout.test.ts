@@ -147,7 +147,9 @@ describe('POST /admin/rollout', () => {
       expect(viaLane.statusCode).toBe(200)
       expect(viaLane.headers['x-model-version'], `client-${c}`).toBe(viaRoute)
     }
-    const line = logs.filter((l) => l.message === 'Request completed').at(-1) as Record<string, any>
+    const line = logs.filter((l) => l.message === 'Request completed').at(-1) as {
+      request_metrics: { model_version: string }
+    }
     expect(['1', '2']).toContain(line.request_metrics.model_version)
   })
 })

@@ -88,7 +88,9 @@ describe('docker-compose.yml: the API service', () => {
   })
 
   it('mounts the model registry (read-only, where MODELS_DIR points) and logs', () => {
-    const modelDir = String(api.environment?.MODELS_DIR || configDefault('MODELS_DIR') || 'models').split('/')[0]
+    const modelDir = String(api.environment?.MODELS_DIR || configDefault('MODELS_DIR') || 'models').split(
+      '/',
+    )[0]
     expect(api.volumes).toContain(`./${modelDir}:${workdir}/${modelDir}:ro`)
     expect(api.volumes).toContain(`iris-logs:${workdir}/logs`)
     expect(compose().volumes).toHaveProperty('iris-logs')

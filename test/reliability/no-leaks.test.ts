@@ -1,12 +1,12 @@
 /** No stack traces or internal paths in any response, even when the server itself fails (issue 7). */
 import { afterEach, describe, expect, it } from 'vitest'
+import { LEAK } from '../../dev/fuzz/judge.js'
 import { buildApp } from '../../src/api/app.js'
 import { createLogger } from '../../src/api/logging.js'
 import { loadConfig } from '../../src/config.js'
 import { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
 import { testModel } from '../api/helper.js'
-import { LEAK } from '../../dev/fuzz/judge.js'
 
 let app: Awaited<ReturnType<typeof buildApp>> | undefined
 afterEach(async () => {
@@ -71,7 +71,11 @@ describe('forced server errors', () => {
 
 describe('ordinary refusals', () => {
   it('never show internals either', async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', WEB_ROOT: 'none', ADMIN_API_KEYS: 'no-leaks-admin-key-0123' })
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      WEB_ROOT: 'none',
+      ADMIN_API_KEYS: 'no-leaks-admin-key-0123',
+    })
     app = await buildApp(config, new ModelSlot(await testModel()), { logger: createLogger('silent') })
     const requests = [
       { method: 'GET', url: '/nope/../../etc/passwd' },

@@ -6,6 +6,7 @@
 import { relative } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LEAK } from '../../dev/fuzz/judge.js'
 import { type ModelFiles, makeModelFiles } from '../../dev/harness/model-files.js'
 import { buildApp } from '../../src/api/app.js'
 import { createLogger } from '../../src/api/logging.js'
@@ -13,7 +14,6 @@ import { loadConfig } from '../../src/config.js'
 import { loadModel } from '../../src/model/load-model.js'
 import { ModelSlot } from '../../src/model/model-slot.js'
 import type { PredictionModel } from '../../src/model/types.js'
-import { LEAK } from '../../dev/fuzz/judge.js'
 
 const KEY = 'reload-test-admin-key'
 let files: ModelFiles

@@ -108,7 +108,9 @@ describe('node dist/server.js (2 workers)', () => {
     expect(logs.some((l) => l.message === 'Server listening' && l.address === base)).toBe(true)
     // Both serving workers drain; the standby says it is one (it has nothing in flight).
     expect(logs.filter((l) => l.message === 'Shutting down: finishing in-flight requests')).toHaveLength(2)
-    expect(logs.filter((l) => l.message === 'Standby worker stopping (it served no requests)')).toHaveLength(1)
+    expect(logs.filter((l) => l.message === 'Standby worker stopping (it served no requests)')).toHaveLength(
+      1,
+    )
     expect(logs.filter((l) => l.message === 'Request completed').length).toBeGreaterThanOrEqual(n + 17)
     // and it no longer accepts connections
     await expect(fetch(`${base}/health`)).rejects.toThrow()
