@@ -112,8 +112,16 @@ describe('bearer tokens (JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE)', () => {
 
   it('answers a 1 MB token at once (431 from the HTTP parser), a 9 KB one with 401, never a parse', async () => {
     const huge = `eyJ${'a'.repeat(1 << 20)}.e30.x`
-    const res = await rawRequest(port, 'POST', '/predict', { authorization: `Bearer ${huge}` }, ROW)
-    expect(res.status).toBe(431)
+    // Node's HTTP parser answers 431 and closes the socket; a client still sending the header may instead
+    // see the reset first (Node 24 closes sooner). Either way the server refused it before any parse.
+    const outcome = await rawRequest(port, 'POST', '/predict', { authorization: `Bearer ${huge}` }, ROW).then(
+      (res) => `status ${res.status}`,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return 'connection reset by the server'
+        throw err
+      },
+    )
+    expect(['status 431', 'connection reset by the server']).toContain(outcome)
     expectInvalid(await predict(`eyJ${'a'.repeat(9000)}.e30.x`), /longer than 8192 characters/)
   })
 
