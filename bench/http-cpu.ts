@@ -1,16 +1,6 @@
-/**
- * `npx tsx bench/http-cpu.ts`: CPU time per request (all processes of the server: primary and workers) for
- * one-row POST /predict, ours against a bare node:http cluster, with and without access control. Unlike
- * req/s, CPU per request barely moves when other work shares the machine, so the ratios hold on a busy
- * box. Variants: bare; ours with nothing configured; ours with API_KEYS + RATE_LIMIT_MAX (counts kept by the
- * cluster primary), each alone and together, through the fast lane and with HTTP_FAST_LANE=false. Env: BENCH_REQUESTS (20,000),
- * BENCH_ROUNDS (3), BENCH_WORKERS (2). Prints the median microseconds per request and bare/ours.
- */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
+import { startBareServer } from '../dev/harness/bare-server.js'
 import { ensureBuilt } from '../dev/harness/build.js'
 import { freePort } from '../dev/harness/free-port.js'
 import { childPids, startServer, waitFor200 } from '../dev/harness/server-process.js'
@@ -21,27 +11,6 @@ const WORKERS = String(process.env.BENCH_WORKERS ?? 2)
 const KEY = 'bench-key-0123456789abcdef'
 const BODY = JSON.stringify({ input: [[5.1, 3.5, 1.4, 0.2]] })
 const TICK_US = 1_000_000 / 100 // USER_HZ
-
-const BARE = `
-import cluster from 'node:cluster'
-import http from 'node:http'
-if (cluster.isPrimary) {
-  for (let i = 0; i < Number(process.env.WORKERS); i++) cluster.fork()
-  process.on('SIGTERM', () => { for (const w of Object.values(cluster.workers)) w.process.kill('SIGTERM'); process.exit(0) })
-} else {
-  const reply = JSON.stringify({ prediction: ['setosa'] })
-  http.createServer((req, res) => {
-    let body = ''
-    req.setEncoding('utf8')
-    req.on('data', (c) => { body += c })
-    req.on('end', () => {
-      JSON.parse(body || '{}')
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) })
-      res.end(reply)
-    })
-  }).listen(Number(process.env.PORT), '127.0.0.1')
-}
-`
 
 /** CPU ticks (user + system) of a process and its children. */
 function ticks(pid: number): number {
@@ -74,12 +43,7 @@ async function cpuPerRequest(pid: number, url: string, headers: Record<string, s
 
 async function bare(): Promise<number> {
   const port = await freePort()
-  const file = join(tmpdir(), 'iris-bench-cpu-bare.mjs')
-  writeFileSync(file, BARE)
-  const child: ChildProcess = spawn(process.execPath, [file], {
-    env: { ...process.env, PORT: String(port), WORKERS },
-    stdio: 'ignore',
-  })
+  const child = startBareServer(port, Number(WORKERS))
   try {
     await waitFor200(`http://127.0.0.1:${port}/`, 1, 60_000)
     return await cpuPerRequest(child.pid as number, `http://127.0.0.1:${port}/predict`, {})

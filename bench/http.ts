@@ -6,11 +6,12 @@
  * launch to the first 200 on /health (1 worker and 2) and the RSS of each worker after load.
  * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 5), BENCH_WORKERS (default 2).
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
+import { startBareServer } from '../dev/harness/bare-server.js'
 import { ensureBuilt } from '../dev/harness/build.js'
 import { freePort } from '../dev/harness/free-port.js'
 import { childPids, type Running, startServer, waitFor200 } from '../dev/harness/server-process.js'
@@ -19,28 +20,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
 const CONNECTIONS = 32
-
-const BARE_SERVER = `
-import cluster from 'node:cluster'
-import http from 'node:http'
-const workers = Number(process.env.WORKERS)
-if (cluster.isPrimary) {
-  for (let i = 0; i < workers; i++) cluster.fork()
-  process.on('SIGTERM', () => { for (const w of Object.values(cluster.workers)) w.process.kill('SIGTERM'); process.exit(0) })
-} else {
-  const reply = JSON.stringify({ prediction: ['setosa'] })
-  http.createServer((req, res) => {
-    let body = ''
-    req.setEncoding('utf8')
-    req.on('data', (c) => { body += c })
-    req.on('end', () => {
-      JSON.parse(body || '{}')
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) })
-      res.end(reply)
-    })
-  }).listen(Number(process.env.PORT), '127.0.0.1')
-}
-`
 
 interface Result {
   rps: number
@@ -57,10 +36,7 @@ function launchOurs(workers: number, env: Record<string, string> = {}): Promise<
 }
 
 function launchBare(port: number, workers: number): ChildProcess {
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: String(workers) }
-  const file = join(tmpdir(), 'iris-bench-bare-server.mjs')
-  writeFileSync(file, BARE_SERVER)
-  return spawn(process.execPath, [file], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+  return startBareServer(port, workers, ['ignore', 'ignore', 'inherit'])
 }
 
 async function stop(child: ChildProcess): Promise<void> {
