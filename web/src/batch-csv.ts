@@ -33,6 +33,12 @@ function normalise(name: string): string {
     .replace(/cm$/, '')
 }
 
+/** Whether a header cell names a label column: species, class, label, ... or one of `labelNames`. */
+export function isLabelColumn(name: string, labelNames: readonly string[] = []): boolean {
+  const n = normalise(name)
+  return n !== '' && (LABEL_NAMES.has(n) || labelNames.some((l) => normalise(l) === n))
+}
+
 function splitLine(line: string, delimiter: string): string[] {
   return line.split(delimiter).map((cell) =>
     cell
@@ -94,8 +100,7 @@ export function parseBatch(
     const wanted = featureNames.map(normalise)
     const found = wanted.map((w) => names.indexOf(w))
     if (found.every((i) => i >= 0)) featureColumns = found
-    const extra = new Set(labelNames.map(normalise))
-    labelColumn = names.findIndex((n) => LABEL_NAMES.has(n) || extra.has(n))
+    labelColumn = firstCells.findIndex((cell) => isLabelColumn(cell, labelNames))
   }
 
   const rows: BatchRow[] = []

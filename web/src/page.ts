@@ -69,6 +69,7 @@ export function buildPage(model: PageModel, words: Wording, api: ApiClient, noti
     classes,
     labelColumn: () => model.target,
     rowDescription: () => words.batchRow,
+    modelName: () => model.name,
   })
   createWhyPanel({ store, api, classes, featureNames, labelOf, trainingThings: words.trainingThings })
   return { store, prediction }
