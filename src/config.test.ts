@@ -65,6 +65,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message)
   })
 
+  it('reads the rollout gate settings, the p99 rule included', () => {
+    expect(loadConfig({})).toMatchObject({
+      ROLLOUT_MIN_FEEDBACK: 50,
+      ROLLOUT_P99_MARGIN: 1.5,
+      ROLLOUT_LATENCY_MIN_SAMPLES: 1000,
+      ROLLOUT_P99_FLOOR_MS: 1,
+    })
+    expect(
+      loadConfig({
+        ROLLOUT_P99_MARGIN: '2',
+        ROLLOUT_LATENCY_MIN_SAMPLES: '200',
+        ROLLOUT_P99_FLOOR_MS: '0.5',
+      }),
+    ).toMatchObject({ ROLLOUT_P99_MARGIN: 2, ROLLOUT_LATENCY_MIN_SAMPLES: 200, ROLLOUT_P99_FLOOR_MS: 0.5 })
+    expect(() => loadConfig({ ROLLOUT_P99_MARGIN: '-1' })).toThrow(/ROLLOUT_P99_MARGIN must be a number >= 0/)
+    expect(() => loadConfig({ ROLLOUT_LATENCY_MIN_SAMPLES: '0' })).toThrow(/ROLLOUT_LATENCY_MIN_SAMPLES/)
+  })
+
   it('reports every bad variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', WORKERS: 'y' })).toThrow(/PORT .*; WORKERS /)
   })

@@ -178,6 +178,25 @@ export const ConfigSchema = Type.Object({
     default: 0.9,
     description: 'Shadow mode: roll back when the candidate agrees with stable on fewer rows than this share',
   }),
+  ROLLOUT_P99_MARGIN: Type.Number({
+    minimum: 0,
+    maximum: 1000,
+    default: 1.5,
+    description:
+      "Roll back when the candidate's p99 prediction time exceeds this many times stable's (0 turns it off)",
+  }),
+  ROLLOUT_LATENCY_MIN_SAMPLES: int(
+    1,
+    100_000_000,
+    1000,
+    'Timed predictions each version needs before the p99 rule judges (all workers)',
+  ),
+  ROLLOUT_P99_FLOOR_MS: Type.Number({
+    minimum: 0,
+    maximum: 600_000,
+    default: 1,
+    description: 'A candidate p99 prediction time at or under this (ms) never fails the latency rule',
+  }),
   ROLLOUT_AUTO_PROMOTE: Type.Boolean({
     default: false,
     description: 'Promote a candidate that passes the gate after ROLLOUT_MIN_FEEDBACK paired rows',

@@ -61,6 +61,8 @@ export interface BuildOptions {
   drift?: DriftSource
   /** Where rollout counts are summed and the gate decides; default this process (a cluster worker: the primary). */
   rolloutTally?: TallyPort
+  /** Times predictions for the rollout gate's p99 rule; default performance.now (tests pass a fake). */
+  rolloutClock?: () => number
 }
 
 export type App = FastifyInstance
@@ -143,7 +145,7 @@ export async function buildApp(config: Config, models: ModelSlot, options: Build
   installErrorHandlers(app, recorder, config.BODY_LIMIT)
   const reload = options.reload ?? modelReloaderFor(config, models).local
   // Before the predict endpoints are made: they route canary traffic through it (src/api/rollout).
-  installRollout(ctx, () => reload, options.rolloutTally)
+  installRollout(ctx, () => reload, options.rolloutTally, options.rolloutClock)
 
   // Headers, API keys and rate limits first, so their hooks cover every route (src/api/security).
   await app.register(securityPlugin, { ...security, recorder, logger })

@@ -89,6 +89,7 @@ export class PredictEndpoint {
    * The 200 body for a parsed request body, with the prediction metrics counted; throws HttpError otherwise.
    * During a canary rollout the candidate answers its share (`clientKey`, X-Client-ID or the API key's
    * principal, keeps a client on one side); in shadow mode the candidate scores the rows after the answer.
+   * While a rollout runs, the model's compute time is counted for its version (the gate's p99 rule).
    */
   answer(body: unknown, clientKey?: string): string {
     const stable = this.ctx.models.current
@@ -99,12 +100,16 @@ export class PredictEndpoint {
     const { rows, nRows } = parsePredictInput(body, model.nFeatures, this.ctx.config.MAX_BATCH_ROWS)
     let json: string
     let idx: Int32Array
+    const timing = rollout?.active ? rollout : null
+    const t0 = timing === null ? 0 : timing.clock()
     if (this.withProba) {
       const proba = model.predictProba(rows, nRows)
+      timing?.observeLatency(model.version, timing.clock() - t0)
       idx = argmaxRows(proba, nRows, model.nClasses)
       json = `${predictionJson(quotedClasses(model), idx)},${probabilitiesJson(proba, nRows, model.nClasses)}}`
     } else {
       idx = model.predictIndices(rows, nRows)
+      timing?.observeLatency(model.version, timing.clock() - t0)
       json = `${predictionJson(quotedClasses(model), idx)}}`
     }
     const metrics = this.ctx.metrics

@@ -203,6 +203,10 @@ describe('shadow mode, promote and rollback', () => {
     expect(state).toMatchObject({ status: 'running', mode: 'shadow', candidate: '3' })
     expect(state.shadow.rows).toBeGreaterThanOrEqual(10)
     expect(state.shadow.agreement).toBeGreaterThan(0.5)
+    // Stable's answers and the candidate's off-path scoring of the same requests are both timed.
+    expect(state.latency['1'].samples).toBeGreaterThanOrEqual(10)
+    expect(state.latency['3'].samples).toBe(state.latency['1'].samples)
+    expect(state.latency['3'].p99_ms).toBeGreaterThan(0)
     expect(state.online['3'].rows).toBe(10)
     expect(state.online['1'].ci95[0]).toBeLessThanOrEqual(state.online['1'].accuracy)
     expect(state.paired.rows).toBe(10)

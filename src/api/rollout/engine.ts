@@ -4,7 +4,8 @@
  * tally (this process, or the cluster primary: src/server/rollout-cluster.ts), which runs the gate once on
  * the sums. A decision is carried out here: an aliases edit, then a registry sync so every worker switches.
  * The running rollout is read from the served set (aliases.json's `rollout` record), so all workers and
- * instances follow the same one.
+ * instances follow the same one. While one runs, each prediction's compute time is counted per version
+ * (../../model/rollout/latency.ts) and sent with the other counts, for the gate's p99 rule.
  */
 
 import {
@@ -14,6 +15,7 @@ import {
   type ServedVersions,
 } from '../../model/registry/index.js'
 import { addCounts, emptyCounts, isEmpty, type RolloutCounts } from '../../model/rollout/counts.js'
+import { emptyLatency, latencyByVersion, observeLatency } from '../../model/rollout/latency.js'
 import type { FinalDecision, RolloutIdentity } from '../../model/rollout/tally.js'
 import { saltSeed, toCandidate } from '../../model/rollout/traffic.js'
 import type { PredictionModel } from '../../model/types.js'
@@ -58,7 +60,12 @@ export function activeRolloutOf(set: ServedSet | null): ActiveRollout | null {
   }
 }
 
-const SHADOW_FLUSH_MS = 250
+/** Shadow scores and prediction times are sent to the tally at most this often (feedback: at once). */
+const FLUSH_MS = 250
+
+/** Milliseconds from an arbitrary origin (performance.now; tests pass a fake one). */
+export type Clock = () => number
+const monotonic: Clock = () => performance.now()
 
 export class RolloutEngine {
   /** The running rollout, recomputed on every swap of the served set (read on the hot path). */
@@ -75,6 +82,8 @@ export class RolloutEngine {
     private readonly tally: TallyPort,
     private readonly run: DecisionRunner,
     private readonly logger: Logger,
+    /** Times predictions during a rollout (PredictEndpoint reads it around the model call). */
+    readonly clock: Clock = monotonic,
   ) {
     this.active = activeRolloutOf(versions.current)
     versions.onSwap((set) => {
@@ -101,24 +110,51 @@ export class RolloutEngine {
     if (this.shadowQueue.length === 1) setImmediate(() => this.scoreShadow(a))
   }
 
+  /** p99 (ms) and sample count per version of the running rollout, from the tally's sums (GET /models, /metrics). */
+  p99ByVersion(): Record<string, { samples: number; p99_ms: number | null }> {
+    const sums = this.sums
+    if (this.active === null || sums === null || sums.key !== this.active.key) return {}
+    return latencyByVersion(sums)
+  }
+
+  /**
+   * Counts one prediction's compute time (ms) for `version`, when it is the running rollout's stable or
+   * candidate: in canary mode the version that answered; in shadow mode stable's answer (the candidate's
+   * off-path scoring of the same rows is timed in scoreShadow).
+   */
+  observeLatency(version: string, ms: number): void {
+    const a = this.active
+    if (a === null || (version !== a.stable && version !== a.candidate)) return
+    const p = this.pendingFor(a.key)
+    observeLatency((p.latency[version] ??= emptyLatency()), ms)
+    this.scheduleFlush()
+  }
+
   private scoreShadow(a: ActiveRollout): void {
     const queue = this.shadowQueue
     this.shadowQueue = []
     if (this.active !== a) return
     let rows = 0
     let agree = 0
+    const p = this.pendingFor(a.key)
+    const times = (p.latency[a.candidate] ??= emptyLatency())
     for (const q of queue) {
+      const t0 = this.clock()
       const idx = a.candidateModel.predictIndices(q.rows, q.nRows)
+      observeLatency(times, this.clock() - t0)
       rows += q.nRows
       for (let i = 0; i < q.nRows; i++) if (idx[i] === q.stableIdx[i]) agree++
     }
-    const p = this.pendingFor(a.key)
     p.shadow.rows += rows
     p.shadow.agree += agree
+    this.scheduleFlush()
+  }
+
+  private scheduleFlush(): void {
     this.timer ??= setTimeout(() => {
       this.timer = null
       void this.flush()
-    }, SHADOW_FLUSH_MS).unref()
+    }, FLUSH_MS).unref()
   }
 
   /**

@@ -9,7 +9,13 @@ import { endRolloutRolledBack } from '../../model/rollout/commands.js'
 import type { GateSettings } from '../../model/rollout/gate.js'
 import { RolloutTally } from '../../model/rollout/tally.js'
 import type { ApiContext } from '../context.js'
-import { type ActiveRollout, type DecisionRunner, RolloutEngine, type TallyPort } from './engine.js'
+import {
+  type ActiveRollout,
+  type Clock,
+  type DecisionRunner,
+  RolloutEngine,
+  type TallyPort,
+} from './engine.js'
 import { RolloutMetrics } from './rollout-metrics.js'
 
 export function gateSettingsOf(config: Config): GateSettings {
@@ -18,6 +24,9 @@ export function gateSettingsOf(config: Config): GateSettings {
     alpha: config.ROLLOUT_ALPHA,
     errorMargin: config.ROLLOUT_ERROR_MARGIN,
     agreementFloor: config.ROLLOUT_SHADOW_AGREEMENT_MIN,
+    p99Margin: config.ROLLOUT_P99_MARGIN,
+    latencyMinSamples: config.ROLLOUT_LATENCY_MIN_SAMPLES,
+    p99FloorMs: config.ROLLOUT_P99_FLOOR_MS,
     autoPromote: config.ROLLOUT_AUTO_PROMOTE,
   }
 }
@@ -42,14 +51,22 @@ function decisionRunner(ctx: ApiContext, reload: () => Reloader): DecisionRunner
 
 const engines = new WeakMap<ApiContext, RolloutEngine>()
 
-export function installRollout(ctx: ApiContext, reload: () => Reloader, tally?: TallyPort): RolloutEngine {
+export function installRollout(
+  ctx: ApiContext,
+  reload: () => Reloader,
+  tally?: TallyPort,
+  clock?: Clock,
+): RolloutEngine {
+  const metrics = new RolloutMetrics(ctx.metrics.registry)
   const engine = new RolloutEngine(
     ctx.versions,
-    new RolloutMetrics(ctx.metrics.registry),
+    metrics,
     tally ?? localTally(gateSettingsOf(ctx.config)),
     decisionRunner(ctx, reload),
     ctx.logger,
+    clock,
   )
+  metrics.p99Source = () => engine.p99ByVersion()
   engines.set(ctx, engine)
   return engine
 }

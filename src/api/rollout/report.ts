@@ -1,10 +1,12 @@
 /**
  * The rollout's numbers for GET /models: online accuracy per version with its 95 % Wilson interval, the
- * paired counts with McNemar's exact p-value, and shadow agreement, from the instance's sums (the tally's
+ * paired counts with McNemar's exact p-value, shadow agreement, and each version's p99 prediction time (ms,
+ * with how many predictions were timed), from the instance's sums (the tally's
  * latest answer; this process's own counts until a feedback row arrives).
  */
 import { mcnemarExact, wilsonInterval } from '../../ml/stats/index.js'
 import { pairedRows, type RolloutCounts } from '../../model/rollout/counts.js'
+import { latencyByVersion } from '../../model/rollout/latency.js'
 import type { RolloutEngine } from './engine.js'
 
 export function countsReport(c: RolloutCounts) {
@@ -30,6 +32,7 @@ export function countsReport(c: RolloutCounts) {
       agreements: c.shadow.agree,
       agreement: c.shadow.rows === 0 ? null : c.shadow.agree / c.shadow.rows,
     },
+    latency: latencyByVersion(c),
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * The rollout's Prometheus series (counters, so the cluster primary's aggregate is the sum over workers):
  * labelled feedback per version (online accuracy = correct / rows), the paired outcomes, shadow agreement,
- * and automatic rollbacks by reason. deploy/k8s/canary/metric-templates.yaml (Flagger) reads them.
+ * and automatic rollbacks by reason. deploy/k8s/canary/metric-templates.yaml (Flagger) reads them. One gauge,
+ * the running rollout's p99 prediction time per version, is read from the instance's summed counts at scrape
+ * time; every worker holds the same sums, so the cluster aggregate takes the largest (the freshest).
  */
-import { Counter, type Registry } from 'prom-client'
+import { Counter, Gauge, type Registry } from 'prom-client'
 import type { RolloutCounts } from '../../model/rollout/counts.js'
 
 export class RolloutMetrics {
@@ -13,6 +15,9 @@ export class RolloutMetrics {
   readonly shadowRows: Counter
   readonly shadowAgreements: Counter
   readonly rollbacks: Counter<'reason'>
+  readonly p99: Gauge<'version'>
+  /** The running rollout's p99 per version (set by install.ts to the engine's; none by default). */
+  p99Source: () => Record<string, { p99_ms: number | null }> = () => ({})
 
   constructor(registry: Registry) {
     const registers = [registry]
@@ -49,6 +54,19 @@ export class RolloutMetrics {
       help: 'Rollouts rolled back by the automatic gate, by reason',
       labelNames: ['reason'],
       registers,
+    })
+    const metrics = this
+    this.p99 = new Gauge({
+      name: 'iris_rollout_p99_ms',
+      help: 'Running rollout: p99 prediction compute time per version, ms (summed over the workers)',
+      labelNames: ['version'],
+      aggregator: 'max',
+      registers,
+      collect() {
+        this.reset()
+        for (const [version, { p99_ms }] of Object.entries(metrics.p99Source()))
+          if (p99_ms !== null) this.set({ version }, p99_ms)
+      },
     })
   }
 

@@ -1,9 +1,11 @@
 /**
  * What a rollout has seen so far, in numbers that add up across workers: labelled feedback per version
  * (rows, correct), the paired comparison of candidate and stable on the very same rows, and, in shadow
- * mode, how often the candidate agreed with the stable answer. Plain JSON, so workers can send it to the
- * cluster primary, which sums them and decides once.
+ * mode, how often the candidate agreed with the stable answer, and per version a histogram of prediction
+ * times (./latency.ts). Plain JSON, so workers can send it to the cluster primary, which sums them and
+ * decides once.
  */
+import { addLatency, emptyLatency, type LatencyHistogram } from './latency.js'
 
 export interface PairedCounts {
   /** Rows both got right / candidate right and stable wrong / stable right and candidate wrong / both wrong. */
@@ -19,7 +21,11 @@ export interface RolloutCounts {
   versions: Record<string, { rows: number; correct: number }>
   paired: PairedCounts
   shadow: { rows: number; agree: number }
-  /** Prediction latency samples are not summed; p99 per side comes from the duration histogram instead. */
+  /**
+   * Prediction compute time per version (ms, bucket counts that add up): in canary mode the version that
+   * answered; in shadow mode stable's answer and the candidate's off-path scoring of the same rows.
+   */
+  latency: Record<string, LatencyHistogram>
 }
 
 export function emptyCounts(key: string): RolloutCounts {
@@ -28,6 +34,7 @@ export function emptyCounts(key: string): RolloutCounts {
     versions: {},
     paired: { both: 0, candidateOnly: 0, stableOnly: 0, neither: 0 },
     shadow: { rows: 0, agree: 0 },
+    latency: {},
   }
 }
 
@@ -45,6 +52,8 @@ export function addCounts(into: RolloutCounts, delta: RolloutCounts): void {
   into.paired.neither += delta.paired.neither
   into.shadow.rows += delta.shadow.rows
   into.shadow.agree += delta.shadow.agree
+  for (const [v, h] of Object.entries(delta.latency ?? {}))
+    addLatency((into.latency[v] ??= emptyLatency()), h)
 }
 
 /** Paired rows: every feedback row both sides scored. */
@@ -53,5 +62,7 @@ export function pairedRows(p: PairedCounts): number {
 }
 
 export function isEmpty(c: RolloutCounts): boolean {
-  return Object.keys(c.versions).length === 0 && c.shadow.rows === 0
+  return (
+    Object.keys(c.versions).length === 0 && c.shadow.rows === 0 && Object.keys(c.latency ?? {}).length === 0
+  )
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { addCounts, emptyCounts } from './counts.js'
 import { evaluateGate, type GateSettings } from './gate.js'
+import { emptyLatency, observeLatency } from './latency.js'
 import { RolloutTally } from './tally.js'
 import { saltSeed, toCandidate, unitHash } from './traffic.js'
 
@@ -10,6 +11,9 @@ const SETTINGS: GateSettings = {
   alpha: 0.05,
   errorMargin: 0.05,
   agreementFloor: 0.9,
+  p99Margin: 1.5,
+  latencyMinSamples: 100,
+  p99FloorMs: 1,
   autoPromote: false,
 }
 const SEED = saltSeed('iris_model:1>2:canary:2026-11-30T00:00:00.000Z')
@@ -70,6 +74,53 @@ describe('gate', () => {
     c.shadow = { rows: 100, agree: 60 }
     const d = evaluateGate(c, { ...ROLLOUT, mode: 'shadow' }, SETTINGS)
     expect(d).toMatchObject({ action: 'rollback', reason: 'shadow_agreement' })
+  })
+})
+
+/** Counts with `n` predictions of each side timed at stableMs / candidateMs (and the odd slow one). */
+function timed(n: number, stableMs: number, candidateMs: number, key = 'k') {
+  const c = emptyCounts(key)
+  const s = emptyLatency()
+  const k = emptyLatency()
+  for (let i = 0; i < n; i++) {
+    observeLatency(s, i % 100 === 0 ? stableMs * 1.2 : stableMs)
+    observeLatency(k, i % 100 === 0 ? candidateMs * 1.2 : candidateMs)
+  }
+  c.latency = { '1': s, '2': k }
+  return c
+}
+
+describe('gate: p99 latency', () => {
+  it('rolls back a candidate whose p99 exceeds the margin × stable p99, naming both, before any feedback', () => {
+    const d = evaluateGate(timed(200, 2, 8), ROLLOUT, SETTINGS)
+    expect(d).toMatchObject({ action: 'rollback', reason: 'latency_p99' })
+    expect(d.detail).toMatch(
+      /^candidate 2 p99 (7\.\d|8\.\d|9\.\d)\d* ms exceeds 1\.5× stable 1's p99 (1\.\d|2\.\d)\d* ms \(200 and 200 timed/,
+    )
+  })
+
+  it('does not judge below the sample minimum, within the margin, under the floor, or with the rule off', () => {
+    expect(evaluateGate(timed(99, 2, 8), ROLLOUT, SETTINGS).action).toBe('wait')
+    expect(evaluateGate(timed(200, 2, 2.5), ROLLOUT, SETTINGS).action).toBe('wait')
+    // 5× slower, but a p99 of 0.05 ms is timer noise for this gate.
+    expect(evaluateGate(timed(200, 0.01, 0.05), ROLLOUT, SETTINGS).action).toBe('wait')
+    expect(evaluateGate(timed(200, 2, 8), ROLLOUT, { ...SETTINGS, p99Margin: 0 }).action).toBe('wait')
+  })
+
+  it('judges the summed histograms: two workers each below the minimum are enough together', () => {
+    const tally = new RolloutTally(SETTINGS)
+    expect(tally.add(timed(60, 2, 8), ROLLOUT)).toBeNull()
+    const d = tally.add(timed(60, 2, 8), ROLLOUT)
+    expect(d).toMatchObject({ action: 'rollback', reason: 'latency_p99' })
+    expect(d?.detail).toMatch(/\(120 and 120 timed predictions\)/)
+    expect(tally.sums('k').latency['2']?.reduce((a, b) => a + b, 0)).toBe(120)
+  })
+
+  it('names both p99s when a candidate passes', () => {
+    const c = timed(200, 2, 2)
+    c.paired = { both: 45, candidateOnly: 3, stableOnly: 3, neither: 1 }
+    expect(evaluateGate(c, ROLLOUT, SETTINGS)).toMatchObject({ action: 'keep' })
+    expect(evaluateGate(c, ROLLOUT, SETTINGS).detail).toMatch(/p99 \d\.\d+ ms vs \d\.\d+ ms\)$/)
   })
 })
 
