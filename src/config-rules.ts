@@ -23,6 +23,10 @@ function keyLengthFaults(variable: string, list: string): string[] {
 }
 
 function jwtFaults(c: Config): string[] {
+  // The tiers' own syntax is checked where they are read (src/api/security/jwt-tiers.ts), at start-up too.
+  if (c.JWT_RATE_TIERS.trim() !== '' && c.JWT_JWKS_URL.trim() === '') {
+    return ['JWT_RATE_TIERS is set but JWT_JWKS_URL is not: rate tiers apply to bearer tokens']
+  }
   const set = [c.JWT_JWKS_URL, c.JWT_ISSUER, c.JWT_AUDIENCE].filter((v) => v.trim() !== '').length
   if (set === 0) return []
   if (set < 3) {

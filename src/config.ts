@@ -99,6 +99,16 @@ export const ConfigSchema = Type.Object({
     default: 30,
     description: 'Least time between two JWKS fetches caused by tokens with an unknown kid',
   }),
+  JWT_RATE_TIERS: Type.String({
+    default: '',
+    description:
+      'Rate tiers of bearer tokens: tier=requests-per-minute, comma-separated (e.g. free=60,team=600); the tier is named by JWT_TIER_CLAIM',
+  }),
+  JWT_TIER_CLAIM: Type.String({
+    default: 'tier',
+    pattern: '^[A-Za-z0-9_.:-]{1,64}$',
+    description: 'The bearer-token claim naming its rate tier in JWT_RATE_TIERS',
+  }),
   HTTP_FAST_LANE: Type.Boolean({
     default: true,
     description:

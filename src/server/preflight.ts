@@ -2,12 +2,13 @@
  * Checks made once before the server starts (in the cluster primary, or the single process), so a setting
  * that cannot work stops start-up with one line naming it instead of a stack trace from deep inside a
  * worker: a HOST that is no address here, key files, a model file or folders that do not exist, CORS
- * origins that are not origins. config.ts checks each value's form; this checks it against the machine.
+ * origins that are not origins, rate tiers that are not tier=rate. config.ts checks each value's form; this checks it against the machine.
  */
 import { lookup } from 'node:dns/promises'
 import { stat } from 'node:fs/promises'
 import { isIP } from 'node:net'
 import { parseCorsOrigins } from '../api/security/headers.js'
+import { parseRateTiers } from '../api/security/jwt-tiers.js'
 import type { Config } from '../config.js'
 
 type Env = Record<string, string | undefined>
@@ -62,10 +63,15 @@ export async function preflightFaults(config: Config, env: Env): Promise<string[
     const fault = await pathFault(config.WEB_ROOT, 'folder')
     if (fault !== null) faults.push(`WEB_ROOT: ${fault} (the built UI: npm run build writes dist/web)`)
   }
-  try {
-    parseCorsOrigins(config.CORS_ORIGINS)
-  } catch (err) {
-    faults.push((err as Error).message)
+  for (const parse of [
+    () => parseCorsOrigins(config.CORS_ORIGINS),
+    () => parseRateTiers(config.JWT_RATE_TIERS),
+  ]) {
+    try {
+      parse()
+    } catch (err) {
+      faults.push((err as Error).message)
+    }
   }
   return faults
 }

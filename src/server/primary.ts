@@ -46,7 +46,7 @@ export function runPrimary(config: Config, entry: string): void {
   serveClusterMetrics(() => pool.serving(), driftRegistry)
   serveClusterDrift(config, () => pool.serving(), logger, driftRegistry)
   // The instance's rate-limit counts, asked by every worker (with REDIS_URL they go to Redis instead).
-  if (config.REDIS_URL === '') serveClusterRateLimit()
+  if (config.REDIS_URL === '') serveClusterRateLimit(config.WORKERS, config.RATE_LIMIT_STORE_TIMEOUT_MS)
   // The rollout gate judges the instance's summed feedback once, here (./rollout-cluster.ts).
   serveClusterRollout(config)
   // Labelled feedback rows from every worker are appended to the registry's feedback.csv here, by one process.

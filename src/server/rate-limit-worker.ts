@@ -1,22 +1,30 @@
 /**
- * In a cluster worker: the rate-limit store that asks the primary (./rate-limit-primary.ts), which keeps
- * the instance's counts. Every hit asked during one turn of the event loop goes in ONE message (flushed by
- * setImmediate, after the turn's I/O callbacks), so under load a worker sends a message per turn, not per
- * request, and the primary answers with one message too. A batch not answered within `timeoutMs` fails
- * (the limiter then applies RATE_LIMIT_ON_STORE_ERROR), so no request waits on a busy or gone primary.
+ * In a cluster worker: the rate-limit store that spends leases granted by the primary
+ * (./rate-limit-primary.ts, which keeps the instance's book). A request whose client has an unspent lease
+ * of the current window is decided here, synchronously, with no message at all; the others of one turn of
+ * the event loop go to the primary in ONE ask (flushed by setImmediate, one entry per client with how many
+ * requests wait), and the answer's grant is spent in arrival order, the surplus kept as the next lease.
+ * When the primary asks for a client's lease back (another worker ran short), it is handed back at once.
+ * An ask not answered within `timeoutMs` fails (the limiter then applies RATE_LIMIT_ON_STORE_ERROR), so no
+ * request waits on a busy or gone primary. Design: docs/decisions/025-rate-limit-leases.md.
  */
-import { type Decision, decide, type LimiterStore } from '../api/security/rate-limit-store.js'
+import type { Decision, LimiterStore } from '../api/security/rate-limit-store.js'
 import {
+  GRANT_FIELDS,
   isMessage,
   RATE_LIMIT_ANSWER,
   RATE_LIMIT_ASK,
+  RATE_LIMIT_RECLAIM,
+  RATE_LIMIT_RECLAIMED,
   type RateLimitAnswer,
   type RateLimitAsk,
+  type RateLimitReclaim,
+  type RateLimitReclaimed,
 } from './rate-limit-protocol.js'
 
 /** The worker's end of the IPC channel (process by default; tests pass a pair of their own). */
 export interface Channel {
-  send(msg: RateLimitAsk): void
+  send(msg: RateLimitAsk | RateLimitReclaimed): void
   /** Start listening; returns a function that stops. */
   listen(onMessage: (msg: unknown) => void): () => void
 }
@@ -32,76 +40,122 @@ export const processChannel: Channel = {
   },
 }
 
-interface Waiting {
+/** Unspent quota of one client and window, granted by the primary. */
+interface Lease {
   limit: number
+  /** The primary's window start (names the window when handed back). */
+  start: number
+  left: number
+  /** Quota no worker held when this lease was granted: added to `left` in the RateLimit remaining count. */
+  room: number
+  /** This worker's clock when the window ends (measured from when the ask was SENT: never late). */
+  expires: number
+}
+
+interface Waiting {
   resolve: (d: Decision) => void
   reject: (err: Error) => void
 }
 
+/** The requests of one client waiting in one ask. */
+interface Group {
+  client: string
+  windowMs: number
+  limit: number
+  waiting: Waiting[]
+}
+
+/** Leases kept before expired ones are swept (and, past twice that, all dropped: their tokens stay spent). */
+const MAX_LEASES = 50_000
+
+const leaseKey = (client: string, windowMs: number) => `${windowMs}\u0000${client}`
+
 export class ClusterLimiterStore implements LimiterStore {
   readonly kind = 'cluster'
-  private hits: (string | number)[] = []
-  private waiting: Waiting[] = []
+  private groups = new Map<string, Group>()
   private next = 0
-  private readonly inFlight = new Map<number, { waiting: Waiting[]; timer: NodeJS.Timeout }>()
+  private readonly leases = new Map<string, Lease>()
+  private readonly inFlight = new Map<number, { groups: Group[]; sentAt: number; timer: NodeJS.Timeout }>()
   private readonly stop: () => void
 
   constructor(
     private readonly timeoutMs: number,
     private readonly channel: Channel = processChannel,
+    private readonly now: () => number = Date.now,
   ) {
     this.stop = channel.listen((msg) => {
       if (isMessage(msg, RATE_LIMIT_ANSWER)) this.answered(msg as RateLimitAnswer)
+      else if (isMessage(msg, RATE_LIMIT_RECLAIM)) this.handBack(msg as RateLimitReclaim)
     })
   }
 
-  hit(client: string, limit: number, windowMs: number): Promise<Decision> {
+  hit(client: string, limit: number, windowMs: number): Decision | Promise<Decision> {
+    const key = leaseKey(client, windowMs)
+    const lease = this.leases.get(key)
+    if (lease !== undefined && lease.left > 0 && lease.limit === limit) {
+      const t = this.now()
+      if (t < lease.expires) {
+        lease.left--
+        return { allowed: true, remaining: lease.left + lease.room, resetMs: lease.expires - t }
+      }
+    }
     return new Promise((resolve, reject) => {
-      if (this.waiting.length === 0) setImmediate(this.flush)
-      this.hits.push(client, windowMs)
-      this.waiting.push({ limit, resolve, reject })
+      if (this.groups.size === 0) setImmediate(this.flush)
+      const groupKey = `${limit}\u0000${key}`
+      let group = this.groups.get(groupKey)
+      if (group === undefined) {
+        group = { client, windowMs, limit, waiting: [] }
+        this.groups.set(groupKey, group)
+      }
+      group.waiting.push({ resolve, reject })
     })
   }
 
-  /** Batches sent and not answered yet (for tests). */
+  /** Asks sent and not answered yet (for tests). */
   get pending(): number {
     return this.inFlight.size
   }
 
+  /** Unspent requests this worker holds for a client (for tests). */
+  held(client: string, windowMs: number): number {
+    return this.leases.get(leaseKey(client, windowMs))?.left ?? 0
+  }
+
   async close(): Promise<void> {
     this.stop()
-    for (const [id, batch] of this.inFlight) this.fail(id, batch.waiting, new Error('the limiter is closing'))
+    for (const [id, batch] of this.inFlight) this.fail(id, batch.groups, new Error('the limiter is closing'))
+    this.leases.clear()
   }
 
   private readonly flush = (): void => {
     const id = this.next++
-    const hits = this.hits
-    const waiting = this.waiting
-    this.hits = []
-    this.waiting = []
+    const groups = [...this.groups.values()]
+    this.groups = new Map()
+    const hits: (string | number)[] = []
+    for (const g of groups) hits.push(g.client, g.windowMs, g.limit, g.waiting.length)
     // When this worker itself was stalled (GC, a busy CPU), the timer and the answer may both be due: the
     // timers run before the I/O callbacks, so look again after them (setImmediate) before giving up.
     const timer = setTimeout(
       () =>
         setImmediate(() => {
           if (!this.inFlight.has(id)) return
-          this.fail(id, waiting, new Error(`the cluster primary did not answer within ${this.timeoutMs} ms`))
+          this.fail(id, groups, new Error(`the cluster primary did not answer within ${this.timeoutMs} ms`))
         }),
       this.timeoutMs,
     )
-    this.inFlight.set(id, { waiting, timer })
+    this.inFlight.set(id, { groups, sentAt: this.now(), timer })
     try {
       this.channel.send({ type: RATE_LIMIT_ASK, id, hits })
     } catch (err) {
-      this.fail(id, waiting, err instanceof Error ? err : new Error(String(err)))
+      this.fail(id, groups, err instanceof Error ? err : new Error(String(err)))
     }
   }
 
-  private fail(id: number, waiting: Waiting[], err: Error): void {
+  private fail(id: number, groups: Group[], err: Error): void {
     const batch = this.inFlight.get(id)
     if (batch !== undefined) clearTimeout(batch.timer)
     this.inFlight.delete(id)
-    for (const w of waiting) w.reject(err)
+    for (const g of groups) for (const w of g.waiting) w.reject(err)
   }
 
   private answered(msg: RateLimitAnswer): void {
@@ -109,12 +163,71 @@ export class ClusterLimiterStore implements LimiterStore {
     if (batch === undefined) return // timed out already: those requests were decided without it
     clearTimeout(batch.timer)
     this.inFlight.delete(msg.id)
-    const counts = msg.counts
-    batch.waiting.forEach((w, i) => {
-      const count = counts[2 * i]
-      const left = counts[2 * i + 1]
-      if (typeof count === 'number' && typeof left === 'number') w.resolve(decide(count, w.limit, left))
-      else w.reject(new Error('the cluster primary answered fewer counts than asked'))
+    const grants = Array.isArray(msg.grants) ? msg.grants : []
+    if (this.leases.size > MAX_LEASES) this.sweep()
+    batch.groups.forEach((g, i) => {
+      const [granted, room, resetMs, start] = grants.slice(GRANT_FIELDS * i, GRANT_FIELDS * i + GRANT_FIELDS)
+      if (![granted, room, resetMs, start].every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        const err = new Error('the cluster primary answered fewer grants than asked')
+        for (const w of g.waiting) w.reject(err)
+        return
+      }
+      this.spend(g, granted!, room!, resetMs!, start!, batch.sentAt)
     })
+  }
+
+  /** Add a grant to the client's lease, then decide its waiting requests in arrival order. */
+  private spend(
+    g: Group,
+    granted: number,
+    room: number,
+    resetMs: number,
+    start: number,
+    sentAt: number,
+  ): void {
+    const key = leaseKey(g.client, g.windowMs)
+    let lease = this.leases.get(key)
+    if (lease === undefined || lease.start !== start || lease.limit !== g.limit) {
+      lease = { limit: g.limit, start, left: 0, room, expires: sentAt + resetMs }
+      this.leases.set(key, lease)
+    }
+    lease.left += granted
+    lease.room = room
+    for (const w of g.waiting) {
+      if (lease.left > 0) {
+        lease.left--
+        w.resolve({ allowed: true, remaining: lease.left + lease.room, resetMs })
+      } else {
+        w.resolve({ allowed: false, remaining: 0, resetMs })
+      }
+    }
+    if (lease.left === 0) this.leases.delete(key)
+  }
+
+  /** The primary takes back this worker's unspent leases of the keys named; they are dropped here. */
+  private handBack(msg: RateLimitReclaim): void {
+    const keys = Array.isArray(msg.keys) ? msg.keys : []
+    const unused: number[] = []
+    for (let i = 0; i + 2 < keys.length; i += 3) {
+      const key = leaseKey(String(keys[i]), Number(keys[i + 1]))
+      const lease = this.leases.get(key)
+      if (lease !== undefined && lease.start === keys[i + 2]) {
+        unused.push(lease.left)
+        this.leases.delete(key)
+      } else {
+        unused.push(0)
+      }
+    }
+    try {
+      this.channel.send({ type: RATE_LIMIT_RECLAIMED, id: msg.id, unused })
+    } catch {
+      // The primary is gone: nothing to hand back to.
+    }
+  }
+
+  private sweep(): void {
+    const t = this.now()
+    for (const [k, lease] of this.leases) if (lease.expires <= t || lease.left === 0) this.leases.delete(k)
+    if (this.leases.size > MAX_LEASES * 2) this.leases.clear()
   }
 }

@@ -84,7 +84,7 @@ describe('deploy/k8s/auth', () => {
     const jwt = Object.fromEntries(
       (generator('iris-api-jwt').literals as string[]).map((l) => l.split(/=(.*)/s)),
     )
-    expect(Object.keys(jwt).sort()).toEqual(['JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_JWKS_URL'])
+    expect(Object.keys(jwt).sort()).toEqual(['JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_RATE_TIERS'])
     expect(() => loadConfig(jwt)).not.toThrow()
   })
 

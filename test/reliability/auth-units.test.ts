@@ -154,6 +154,14 @@ describe('start-up rules (ConfigError, one line naming the variable)', () => {
     )
     expect(fault({ JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' })).toBe('')
   })
+
+  it('JWT_RATE_TIERS needs bearer tokens configured', () => {
+    expect(fault({ JWT_RATE_TIERS: 'free=60' })).toMatch(
+      /JWT_RATE_TIERS is set but JWT_JWKS_URL is not: rate tiers apply to bearer tokens/,
+    )
+    const jwt = { JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }
+    expect(fault({ ...jwt, JWT_RATE_TIERS: 'free=60' })).toBe('')
+  })
 })
 
 describe('the decision table (what a matched route needs)', () => {

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RedisLimiterStore } from '../../src/api/security/rate-limit-redis.js'
 import { type Decision, type LimiterStore, MemoryStore } from '../../src/api/security/rate-limit-store.js'
-import { countBatch } from '../../src/server/rate-limit-primary.js'
+import { LeaseBook } from '../../src/server/rate-limit-leases.js'
+import { grantBatch, LeasePrimary, type WorkerLink } from '../../src/server/rate-limit-primary.js'
 import type { RateLimitAsk } from '../../src/server/rate-limit-protocol.js'
 import { type Channel, ClusterLimiterStore } from '../../src/server/rate-limit-worker.js'
 import { NO_REDIS, type RedisServer, redisBinary, startRedis } from '../support/redis-server.js'
@@ -20,26 +21,45 @@ async function roomInWindow(windowMs: number, needMs: number): Promise<void> {
   if (left < needMs) await sleep(left + 5)
 }
 
-/** A worker-primary pair in one process: the "primary" counts each ask one turn later, as IPC would. */
-function channelTo(primary: MemoryStore, options: { silent?: boolean } = {}) {
+/**
+ * A primary and `n` workers in one process: every round trip takes one turn, as IPC would. The
+ * primary is the real LeasePrimary over a LeaseBook; only the transport is replaced.
+ */
+function localCluster(n: number, options: { silent?: boolean; workers?: number } = {}) {
   const sent: RateLimitAsk[] = []
-  let deliver: ((msg: unknown) => void) | undefined
-  const channel: Channel = {
-    send: (msg) => {
-      sent.push(msg)
-      if (options.silent) return
-      setImmediate(() =>
-        deliver?.({ type: 'iris:ratelimit-answer', id: msg.id, counts: countBatch(primary, msg.hits) }),
-      )
-    },
-    listen: (onMessage) => {
-      deliver = onMessage
-      return () => {
-        deliver = undefined
-      }
+  const deliver = new Map<number, (msg: unknown) => void>()
+  const link: WorkerLink = {
+    send: (worker, msg) => {
+      const to = deliver.get(worker)
+      if (to === undefined) return false
+      to(msg) // the ask itself was delivered one turn later: the round trip takes one turn, as over IPC
+      return true
     },
   }
-  return { channel, sent }
+  const primary = new LeasePrimary(new LeaseBook(() => options.workers ?? n), link, 200)
+  const channels = Array.from(
+    { length: n },
+    (_, id): Channel => ({
+      send: (msg) => {
+        if (msg.type === 'iris:ratelimit-ask') {
+          sent.push(msg)
+          if (options.silent) return
+          setImmediate(() => primary.ask(id, msg))
+        } else {
+          setImmediate(() => primary.reclaimed(id, msg))
+        }
+      },
+      listen: (onMessage) => {
+        deliver.set(id, onMessage)
+        return () => deliver.delete(id)
+      },
+    }),
+  )
+  return { channels, sent, primary }
+}
+const channelTo = (options: { silent?: boolean } = {}) => {
+  const c = localCluster(1, options)
+  return { channel: c.channels[0]!, sent: c.sent }
 }
 
 const redisPath = redisBinary()
@@ -62,7 +82,7 @@ interface StoreCase {
 
 const cases: StoreCase[] = [
   { name: 'memory', make: async () => new MemoryStore() },
-  { name: 'cluster', make: async () => new ClusterLimiterStore(1000, channelTo(new MemoryStore()).channel) },
+  { name: 'cluster', make: async () => new ClusterLimiterStore(1000, channelTo().channel) },
   {
     name: 'redis',
     make: async () => {
@@ -144,22 +164,88 @@ describe.each(cases)('$name store: the shared contract', ({ name, make }) => {
   })
 })
 
-describe('cluster store (worker side)', () => {
-  it('sends every hit of one event-loop turn in one message, and answers each in order', async () => {
-    const primary = new MemoryStore()
-    const { channel, sent } = channelTo(primary)
+describe('cluster store (worker side, leases from the primary)', () => {
+  it('asks once per turn for all waiting requests of a client, and answers each in order', async () => {
+    const { channel, sent } = channelTo()
     const store = new ClusterLimiterStore(1000, channel)
     const c = client('batch')
     const all = await Promise.all(Array.from({ length: 100 }, () => store.hit(c, 30, 60_000)))
     expect(sent).toHaveLength(1)
-    expect(sent[0]!.hits).toHaveLength(200)
+    expect(sent[0]!.hits).toEqual([c, 60_000, 30, 100])
     expect(all.map((d) => d.allowed)).toEqual(Array.from({ length: 100 }, (_, i) => i < 30))
+    expect(all.slice(0, 30).map((d) => d.remaining)).toEqual(Array.from({ length: 30 }, (_, i) => 29 - i))
     expect(store.pending).toBe(0)
     await store.close()
   })
 
-  it('fails the batch, not the process, when the primary does not answer in time', async () => {
-    const store = new ClusterLimiterStore(80, channelTo(new MemoryStore(), { silent: true }).channel)
+  it('spends a lease without asking again: one ask for many sequential requests under a wide limit', async () => {
+    await roomInWindow(60_000, 5000)
+    const { channel, sent } = channelTo()
+    const store = new ClusterLimiterStore(1000, channel)
+    const c = client('lease')
+    const first = await store.hit(c, 1000, 60_000)
+    expect(first).toMatchObject({ allowed: true, remaining: 999 })
+    // The lease is a quarter of the room (one worker): 249 more requests decided here, synchronously.
+    expect(store.held(c, 60_000)).toBe(249)
+    const sync = store.hit(c, 1000, 60_000)
+    expect(sync).not.toBeInstanceOf(Promise)
+    expect(sync).toMatchObject({ allowed: true, remaining: 998 })
+    for (let i = 0; i < 248; i++) store.hit(c, 1000, 60_000)
+    expect(sent).toHaveLength(1)
+    expect(store.held(c, 60_000)).toBe(0)
+    expect(await store.hit(c, 1000, 60_000)).toMatchObject({ allowed: true, remaining: 749 })
+    expect(sent).toHaveLength(2)
+    await store.close()
+  })
+
+  it('two workers: exactly the limit in all, however the requests are spread, leases taken back', async () => {
+    for (const split of [
+      (i: number) => i % 2, // round robin
+      (i: number) => (i < 5 ? 0 : 1), // a few to one worker, which then holds a lease, the rest to the other
+      (i: number) => (i % 7 === 0 ? 1 : 0),
+    ]) {
+      await roomInWindow(60_000, 5000)
+      const { channels } = localCluster(2)
+      const workers = channels.map((ch) => new ClusterLimiterStore(1000, ch))
+      const c = client('two-workers')
+      let allowed = 0
+      // One at a time: each worker holds leases between requests, so refusals need the others' back.
+      for (let i = 0; i < 60; i++) if ((await workers[split(i)]!.hit(c, 20, 60_000)).allowed) allowed++
+      expect(allowed).toBe(20)
+      // Concurrent bursts on both workers at once, in a fresh client.
+      const d = client('two-workers-burst')
+      const burst = await Promise.all(
+        Array.from({ length: 90 }, (_, i) => workers[split(i)]!.hit(d, 37, 60_000)),
+      )
+      expect(burst.filter((x) => x.allowed)).toHaveLength(37)
+      for (const w of workers) await w.close()
+    }
+  })
+
+  it('two workers: every request of the quota is allowed, each worker counts its own remaining down', async () => {
+    await roomInWindow(60_000, 5000)
+    const { channels } = localCluster(2)
+    const [a, b] = channels.map((ch) => new ClusterLimiterStore(1000, ch))
+    const c = client('remaining')
+    const seen: number[][] = [[], []]
+    for (let i = 0; i < 40; i++) {
+      const w = i % 3 === 0 ? 0 : 1
+      const d = await [a!, b!][w]!.hit(c, 40, 60_000)
+      expect(d.allowed).toBe(true)
+      seen[w]!.push(d.remaining)
+    }
+    // An estimate with two workers (its lease plus the quota nobody held when it was granted): within the
+    // limit.
+    for (const r of seen.flat()) expect(r).toBeGreaterThanOrEqual(0)
+    for (const r of seen.flat()) expect(r).toBeLessThan(40)
+    expect((await a!.hit(c, 40, 60_000)).allowed).toBe(false)
+    expect((await b!.hit(c, 40, 60_000)).allowed).toBe(false)
+    await a!.close()
+    await b!.close()
+  })
+
+  it('fails the ask, not the process, when the primary does not answer in time', async () => {
+    const store = new ClusterLimiterStore(80, channelTo({ silent: true }).channel)
     const started = Date.now()
     await expect(store.hit('ip:10.0.0.1', 5, 60_000)).rejects.toThrow(/did not answer within 80 ms/)
     expect(Date.now() - started).toBeLessThan(1000)
@@ -168,9 +254,9 @@ describe('cluster store (worker side)', () => {
   })
 
   it('a worker stalled past the timeout still takes an answer that arrived meanwhile', async () => {
-    const store = new ClusterLimiterStore(50, channelTo(new MemoryStore()).channel)
+    const store = new ClusterLimiterStore(50, channelTo().channel)
     const decided = store.hit(client('stall'), 5, 60_000)
-    // Runs right after the batch is sent: the answer and the timeout both fall due during this stall.
+    // Runs right after the ask is sent: the answer and the timeout both fall due during this stall.
     setImmediate(() => {
       const until = Date.now() + 150
       while (Date.now() < until) {}
@@ -192,10 +278,16 @@ describe('cluster store (worker side)', () => {
   })
 
   it('the primary refuses a malformed ask instead of crashing', () => {
-    const counts = countBatch(new MemoryStore(), ['ok', 1000, 42 as unknown as string, 1000, 'x', -5])
-    expect(counts[0]).toBe(1)
-    expect(counts[2]).toBe(Number.MAX_SAFE_INTEGER)
-    expect(counts[4]).toBe(Number.MAX_SAFE_INTEGER)
+    const grants = grantBatch(new LeaseBook(), 0, [
+      ...['ok', 1000, 5, 1],
+      ...[42, 1000, 5, 1],
+      ...['x', -5, 5, 1],
+      ...['y', 1000, 5, 0],
+      ...['z', 1000, 1.5, 1],
+    ])
+    expect(grants).toHaveLength(20)
+    expect(grants[0]).toBe(2) // the one asked and a lease of a quarter of the 4 left
+    for (const i of [4, 8, 12, 16]) expect(grants[i]).toBe(0)
   })
 })
 

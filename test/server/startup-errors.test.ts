@@ -28,6 +28,16 @@ const cases: [string, Record<string, string>, RegExp][] = [
   ],
   ['CORS_ORIGINS=not a url', { CORS_ORIGINS: 'not a url' }, /^CORS_ORIGINS: "not a url"/],
   [
+    'JWT_RATE_TIERS=free=lots',
+    {
+      JWT_JWKS_URL: 'http://127.0.0.1:9/jwks',
+      JWT_ISSUER: 'https://idp.example',
+      JWT_AUDIENCE: 'iris',
+      JWT_RATE_TIERS: 'free=lots',
+    },
+    /^JWT_RATE_TIERS: tier "free" needs a whole number of requests per minute >= 1, got "lots"/,
+  ],
+  [
     'MODEL_PATH=/nonexistent',
     { MODEL_PATH: '/nonexistent' },
     /^MODEL_PATH: \/nonexistent does not exist \(the model file to serve\)/,

@@ -20,6 +20,7 @@ import {
   securityHeaderSets,
 } from './headers.js'
 import { JwtVerifier } from './jwt.js'
+import { parseRateTiers } from './jwt-tiers.js'
 import { installFailedAuthGuard, installRateLimit, type RateLimitOptions } from './rate-limit.js'
 import { checkDeclaredAccess } from './scopes.js'
 
@@ -54,6 +55,8 @@ export async function securityOptionsFrom(config: Config, logger: Logger): Promi
             issuer: config.JWT_ISSUER,
             audience: config.JWT_AUDIENCE,
             cooldownMs: config.JWT_JWKS_COOLDOWN_S * 1000,
+            tierClaim: config.JWT_TIER_CLAIM,
+            rateTiers: parseRateTiers(config.JWT_RATE_TIERS),
           },
           logger,
         )

@@ -20,6 +20,7 @@ import {
 } from 'jose'
 import type { Principal } from './api-keys.js'
 import { invalidToken } from './auth.js'
+import { rateOfToken } from './jwt-tiers.js'
 import { isScope, type Scope } from './scopes.js'
 
 export interface JwtSettings {
@@ -34,6 +35,9 @@ export interface JwtSettings {
   refreshMs?: number
   /** Most verified tokens remembered; default 10,000. */
   cacheMax?: number
+  /** Rate tiers (./jwt-tiers.ts): the claim naming a token's tier, and each tier's requests per minute. */
+  tierClaim?: string
+  rateTiers?: ReadonlyMap<string, number>
 }
 
 export interface JwtLog {
@@ -42,6 +46,7 @@ export interface JwtLog {
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']
 const MAX_JWKS_BYTES = 1 << 20
+const NO_TIERS: ReadonlyMap<string, number> = new Map()
 /** A verified token is re-verified after this long even if it expires later (a key may be revoked). */
 const MAX_CACHE_MS = 60_000
 
@@ -212,11 +217,13 @@ export class JwtVerifier {
       throw invalidToken(describeJwtFault(err))
     }
     const sub = String(payload.sub)
+    const rate = rateOfToken(payload, this.settings.tierClaim ?? 'tier', this.settings.rateTiers ?? NO_TIERS)
     const principal: Principal = Object.freeze({
       id: `jwt:${sub}`,
       kind: 'jwt' as const,
       name: sub.slice(0, 100),
       scopes: scopesOf(payload),
+      ...(rate === undefined ? {} : { ratePerMinute: rate }),
     })
     if (this.verified.size >= this.cacheMax) {
       const oldest = this.verified.keys().next().value
