@@ -7,7 +7,8 @@ import { useHarness } from './helpers/harness.js'
 import { ROOT } from './helpers/server.js'
 
 // The Models view (web/src/models-view.ts): the versions table and the rollout from GET /models, and the
-// promote / rollback buttons, shown once an admin key is typed and sent as X-API-Key.
+// promote / rollback buttons, shown once an admin key is typed and sent as X-API-Key, and the History table of
+// alias changes (newest first) that follows them.
 
 const chromium = findChromium()
 const ADMIN_KEY = 'models-view-admin-key-0123456789'
@@ -54,7 +55,7 @@ describe.skipIf(!chromium)('UI models view in Chromium', () => {
     )
   })
 
-  it('shows a running canary, then promote makes the candidate stable', async () => {
+  it('shows a running canary, then promote makes the candidate stable, and rollback restores version 1', async () => {
     const start = await fetch(`${h.server.url}/admin/rollout`, {
       method: 'POST',
       headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
@@ -81,5 +82,22 @@ describe.skipIf(!chromium)('UI models view in Chromium', () => {
     const row2 = table.getByRole('row', { name: /^2\b/ })
     await row2.getByRole('cell').first().filter({ hasText: 'stable' }).waitFor()
     expect(await row2.getByRole('cell').first().textContent()).toMatch(/stable/)
+
+    // The History table, newest first: the promotion, then the rollout it ended.
+    const history = page.getByRole('table', { name: /History of iris_model/ })
+    const cellsOf = async (n: number) =>
+      (await history.getByRole('row').nth(n).getByRole('cell').allTextContents()).slice(0, 2)
+    await history.getByRole('row', { name: /Promoted/ }).waitFor()
+    expect(await cellsOf(1)).toEqual(['Promoted', 'stable: 1 → 2'])
+    expect(await cellsOf(2)).toEqual(['Rollout started', 'candidate: none → 2'])
+
+    // No rollout runs now: Roll back returns stable to version 1, and the table says so first.
+    await page.getByRole('button', { name: 'Roll back' }).click()
+    await history.getByRole('row', { name: /Rolled back/ }).waitFor()
+    expect(await cellsOf(1)).toEqual(['Rolled back', 'stable: 2 → 1'])
+    expect(await cellsOf(2)).toEqual(['Promoted', 'stable: 1 → 2'])
+    expect(await table.getByRole('row', { name: /^1\b/ }).getByRole('cell').first().textContent()).toBe(
+      'stable',
+    )
   })
 })

@@ -649,6 +649,24 @@ export interface paths {
                   version: string
                   reason: string
                 }[]
+                /** @description aliases.json's history: promotions, rollbacks, rollouts and alias edits, newest first, at most 20 */
+                history: {
+                  /**
+                   * @description When (ISO 8601)
+                   * @example 2026-11-30T12:00:00.000Z
+                   */
+                  at: string
+                  /** @description What changed the alias */
+                  action: 'register' | 'promote' | 'rollback' | 'alias' | 'unalias' | 'rollout'
+                  /** @example stable */
+                  alias: string
+                  /** @description The version the alias named before (null: none) */
+                  from: string | null
+                  /** @description The version it names after (null: removed) */
+                  to: string | null
+                  /** @description Who or why: "cli", "admin api", "gate: latency_p99: …" */
+                  reason: string | null
+                }[]
               }[]
               /** @description The rollout (stable, candidate, mode, weight, status, reason) */
               rollout: {

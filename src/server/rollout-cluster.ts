@@ -1,5 +1,6 @@
 /**
- * The rollout gate across a node:cluster: each worker counts its own feedback and shadow rows and sends them
+ * The rollout gate across a node:cluster: each worker counts its own feedback and shadow rows and prediction
+ * times (bucket counts, src/model/rollout/latency.ts) and sends them
  * to the primary ({type: 'iris:rollout-counts'}); the primary holds the instance's one RolloutTally, sums
  * every worker's counts, runs the gate on the sums and answers ({type: 'iris:rollout-tally'}) with the sums
  * and, the first and only time the gate decides, the decision. The worker that receives it carries it out (an

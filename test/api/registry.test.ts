@@ -90,6 +90,9 @@ describe('GET /models', () => {
       ['3', [], false, null],
     ])
     expect(m.versions[0].model_hash).toMatch(/^[0-9a-f]{12}$/)
+    // aliases.json's history, newest first: at least version 1's registration as stable.
+    expect(m.history.at(-1)).toMatchObject({ action: 'register', alias: 'stable', from: null, to: '1' })
+    for (const e of m.history) expect(Date.parse(e.at)).not.toBeNaN()
   })
 
   it('with MODEL_PATH (one file) lists that model as its only, stable, version', async () => {
@@ -100,6 +103,7 @@ describe('GET /models', () => {
         expect.objectContaining({ version: t.models.current!.version, aliases: ['stable'], loaded: true }),
       ])
       expect(body.rollout).toEqual({ status: 'none' })
+      expect(body.models[0].history).toEqual([])
     } finally {
       await t.app.close()
     }

@@ -221,5 +221,31 @@ describe('shadow mode, promote and rollback', () => {
     expect((await post('/admin/promote', undefined, { 'x-api-key': KEY })).statusCode).toBe(409)
     expect((await post('/admin/rollback', undefined, { 'x-api-key': KEY })).statusCode).toBe(200)
     expect((await predict()).headers['x-model-version']).toBe('1')
+    // GET /models lists the alias changes, newest first: this rollback, the promote, the shadow rollout, the
+    // gate's rollback of version 2, and the canary rollout of version 2.
+    const history = (await app.inject({ url: '/models' })).json().models[0].history
+    expect(
+      history.slice(0, 5).map((e: Record<string, unknown>) => [e.action, e.alias, e.from, e.to]),
+    ).toEqual([
+      ['rollback', 'stable', '3', '1'],
+      ['promote', 'stable', '1', '3'],
+      ['rollout', 'candidate', null, '3'],
+      ['rollback', 'candidate', '2', null],
+      ['rollout', 'candidate', null, '2'],
+    ])
+    expect(history[3].reason).toMatch(/^gate: significantly_worse: /)
+    expect(history[4].reason).toBe('admin api: canary 0.5')
+    const times = history.map((e: { at: string }) => Date.parse(e.at))
+    expect([...times].sort((a, b) => b - a)).toEqual(times)
+  })
+
+  it('GET /models shows at most the 20 latest alias changes', async () => {
+    for (let i = 0; i < 12; i++) {
+      expect((await post('/admin/rollout', { candidate: '3', mode: 'shadow' })).statusCode).toBe(200)
+      expect((await post('/admin/rollback', undefined, { 'x-api-key': KEY })).statusCode).toBe(200)
+    }
+    const history = (await app.inject({ url: '/models' })).json().models[0].history
+    expect(history).toHaveLength(20)
+    expect(history[0]).toMatchObject({ action: 'rollback', alias: 'candidate', from: '3', to: null })
   })
 })

@@ -156,6 +156,11 @@ describe('rollouts across 2 workers under load', () => {
         (await adminPost('/admin/rollout', { candidate: '3', mode: 'canary', weight: 0.5 })).status,
       ).toBe(200)
       await new Promise((r) => setTimeout(r, 1000))
+      // Prediction times reach GET /models only through the primary's tally (the sums it answers with).
+      const timed = (await rollout()).latency
+      expect(timed['1'].samples).toBeGreaterThan(0)
+      expect(timed['3'].samples).toBeGreaterThan(0)
+      expect(timed['3'].p99_ms).toBeGreaterThan(0)
       expect((await adminPost('/admin/promote')).status).toBe(200)
       await new Promise((r) => setTimeout(r, 1000))
       expect((await adminPost('/admin/rollback')).status).toBe(200)

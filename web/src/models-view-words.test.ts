@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { accuracyText, onlineText, pairedText, rolloutHeadline, shadowText } from './models-view-words.js'
+import {
+  accuracyText,
+  historyCells,
+  latencyText,
+  msText,
+  onlineText,
+  pairedText,
+  rolloutHeadline,
+  shadowText,
+} from './models-view-words.js'
 
 describe('models view wording', () => {
   it('formats accuracies, with a dash for none', () => {
@@ -42,5 +51,45 @@ describe('models view wording', () => {
       'Shadow agreement: 95.0% (38 of 40 rows)',
     )
     expect(shadowText({ status: 'running', shadow: { rows: 0, agreements: 0, agreement: null } })).toBeNull()
+  })
+})
+
+describe('models view: p99 and history wording', () => {
+  it('gives each side p99 prediction time with its sample count, only once timed', () => {
+    expect(msText(0.012345)).toBe('0.0123 ms')
+    expect(msText(12.34)).toBe('12.3 ms')
+    const r = {
+      status: 'running',
+      stable: '1',
+      candidate: '2',
+      latency: { '1': { samples: 400, p99_ms: 0.0121 }, '2': { samples: 100, p99_ms: 5.04 } },
+    }
+    expect(latencyText(r)).toBe(
+      'p99 prediction time: stable 1 0.0121 ms (400 predictions), candidate 2 5.04 ms (100 predictions)',
+    )
+    expect(latencyText({ ...r, latency: { '1': { samples: 3, p99_ms: 0.5 } } })).toBe(
+      'p99 prediction time: stable 1 0.5 ms (3 predictions)',
+    )
+    expect(latencyText({ ...r, latency: {} })).toBeNull()
+    expect(latencyText({ status: 'none' })).toBeNull()
+  })
+
+  it('says what each alias change did, from which version to which, and why', () => {
+    expect(
+      historyCells({ action: 'promote', alias: 'stable', from: '1', to: '2', reason: 'admin api' }),
+    ).toEqual({
+      action: 'Promoted',
+      change: 'stable: 1 → 2',
+      reason: 'admin api',
+    })
+    expect(
+      historyCells({ action: 'rollback', alias: 'candidate', from: '2', to: null, reason: null }),
+    ).toEqual({ action: 'Rolled back', change: 'candidate: 2 → none', reason: '—' })
+    expect(
+      historyCells({ action: 'register', alias: 'stable', from: null, to: '1', reason: 'cli' }).action,
+    ).toBe('Registered')
+    expect(
+      historyCells({ action: 'rollout', alias: 'candidate', from: null, to: '2', reason: null }).action,
+    ).toBe('Rollout started')
   })
 })

@@ -1,5 +1,6 @@
 // Pure wording of the Models view (models-view.ts): accuracies with their 95 % intervals, the rollout's
-// state and traffic split, the paired counts with McNemar's p and shadow agreement, from GET /models.
+// state and traffic split, the paired counts with McNemar's p, shadow agreement, each version's p99
+// prediction time, and the history of promotions and rollbacks, from GET /models.
 
 import type { Static } from 'typebox'
 import type { ModelsResponse } from '../../src/api/contracts/models.js'
@@ -8,6 +9,7 @@ import { formatPercent } from './format.js'
 
 export type ModelsReply = Static<typeof ModelsResponse>
 export type ModelsVersionRow = ModelsReply['models'][number]['versions'][number]
+export type HistoryEvent = ModelsReply['models'][number]['history'][number]
 
 /** What GET /models may add to the rollout (report.ts): read defensively, every field optional. */
 export interface RolloutView {
@@ -25,6 +27,7 @@ export interface RolloutView {
     mcnemar_p: number
   }
   shadow?: { rows: number; agreements: number; agreement: number | null }
+  latency?: Record<string, { samples: number; p99_ms: number | null }>
 }
 
 /** 0.95 -> "95.0%"; null -> "—". */
@@ -75,4 +78,44 @@ export function shadowText(r: RolloutView): string | null {
   const s = r.shadow
   if (!s || s.rows === 0 || s.agreement === null) return null
   return `Shadow agreement: ${formatPercent(s.agreement)} (${s.agreements} of ${s.rows} rows)`
+}
+
+/** A duration in ms with three significant digits: 0.0123 -> "0.0123 ms", 12.34 -> "12.3 ms". */
+export function msText(ms: number): string {
+  return `${Number(ms.toPrecision(3))} ms`
+}
+
+/** Each side's p99 prediction time, or null before either side was timed. */
+export function latencyText(r: RolloutView): string | null {
+  const l = r.latency
+  if (!l) return null
+  const side = (label: string, v: string | null | undefined) => {
+    const t = v == null ? undefined : l[v]
+    if (!t || t.samples === 0 || t.p99_ms === null) return null
+    return `${label} ${v} ${msText(t.p99_ms)} (${t.samples} predictions)`
+  }
+  const parts = [side('stable', r.stable), side('candidate', r.candidate)].filter((p) => p !== null)
+  return parts.length === 0 ? null : `p99 prediction time: ${parts.join(', ')}`
+}
+
+const ACTIONS: Record<string, string> = {
+  register: 'Registered',
+  promote: 'Promoted',
+  rollback: 'Rolled back',
+  rollout: 'Rollout started',
+  alias: 'Alias set',
+  unalias: 'Alias removed',
+}
+
+/** One alias change of GET /models' history, as the History table's cells (its time is formatted apart). */
+export function historyCells(e: Pick<HistoryEvent, 'action' | 'alias' | 'from' | 'to' | 'reason'>): {
+  action: string
+  change: string
+  reason: string
+} {
+  return {
+    action: ACTIONS[e.action] ?? e.action,
+    change: `${e.alias}: ${e.from ?? 'none'} → ${e.to ?? 'none'}`,
+    reason: e.reason ?? '—',
+  }
 }

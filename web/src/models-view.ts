@@ -1,12 +1,16 @@
 // The Models view: GET /models on demand — the versions table (aliases, created-at, hold-out / CV / online
 // accuracy with its 95 % interval), the rollout's state and traffic split, paired accuracy with McNemar's p
-// and shadow agreement (wording in models-view-words.ts). Promote / rollback buttons appear once an admin
-// key is typed; it is sent as X-API-Key and a refusal shows the server's JSON error text.
+// shadow agreement and each version's p99 prediction time, and the history of alias changes (promotions,
+// rollbacks, rollouts; newest first) (wording in models-view-words.ts). Promote / rollback buttons appear once
+// an admin key is typed; it is sent as X-API-Key and a refusal shows the server's JSON error text.
 
 import { el } from './dom.js'
 import { formatDate } from './format.js'
 import {
   accuracyText,
+  type HistoryEvent,
+  historyCells,
+  latencyText,
   type ModelsReply,
   type ModelsVersionRow,
   onlineText,
@@ -79,6 +83,36 @@ function versionsTable(
   )
 }
 
+function historyTable(name: string, events: readonly HistoryEvent[]): HTMLElement {
+  if (events.length === 0) return el('p', {}, `No alias changes recorded for ${name} yet.`)
+  const heads = ['When', 'Action', 'Change', 'Reason']
+  return el(
+    'div',
+    { class: 'table-wrap' },
+    el(
+      'table',
+      { class: 'models-table models-history' },
+      el('caption', {}, `History of ${name} (newest first)`),
+      el('thead', {}, el('tr', {}, ...heads.map((h) => el('th', { scope: 'col' }, h)))),
+      el(
+        'tbody',
+        {},
+        ...events.map((e) => {
+          const c = historyCells(e)
+          return el(
+            'tr',
+            {},
+            el('th', { scope: 'row' }, formatDate(e.at)),
+            el('td', {}, c.action),
+            el('td', {}, c.change),
+            el('td', {}, c.reason),
+          )
+        }),
+      ),
+    ),
+  )
+}
+
 export function renderModels(body: HTMLElement, reply: ModelsReply): void {
   const rollout = reply.rollout as RolloutView
   const parts: Node[] = []
@@ -92,6 +126,9 @@ export function renderModels(body: HTMLElement, reply: ModelsReply): void {
   if (paired) parts.push(el('p', {}, paired))
   const shadow = shadowText(rollout)
   if (shadow) parts.push(el('p', {}, shadow))
+  const latency = latencyText(rollout)
+  if (latency) parts.push(el('p', {}, latency))
+  for (const m of reply.models) parts.push(historyTable(m.name, m.history ?? []))
   body.replaceChildren(...parts)
 }
 

@@ -1,4 +1,7 @@
-/** GET /models: the registry's names, versions (with accuracies and aliases) and the rollout's state. */
+/**
+ * GET /models: the registry's names, versions (with accuracies and aliases), the history of alias changes
+ * (promotions, rollbacks, rollouts; newest first) and the rollout's state.
+ */
 import { Type } from 'typebox'
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
@@ -22,6 +25,25 @@ export const ModelsVersion = Type.Object(
   { additionalProperties: true },
 )
 
+export const ModelsHistoryEvent = Type.Object({
+  at: Type.String({ description: 'When (ISO 8601)', examples: ['2026-11-30T12:00:00.000Z'] }),
+  action: Type.Union(
+    [
+      Type.Literal('register'),
+      Type.Literal('promote'),
+      Type.Literal('rollback'),
+      Type.Literal('alias'),
+      Type.Literal('unalias'),
+      Type.Literal('rollout'),
+    ],
+    { description: 'What changed the alias' },
+  ),
+  alias: Type.String({ examples: ['stable'] }),
+  from: nullable(Type.String({ description: 'The version the alias named before (null: none)' })),
+  to: nullable(Type.String({ description: 'The version it names after (null: removed)' })),
+  reason: nullable(Type.String({ description: 'Who or why: "cli", "admin api", "gate: latency_p99: …"' })),
+})
+
 export const ModelsResponse = Type.Object({
   models: Type.Array(
     Type.Object({
@@ -30,6 +52,11 @@ export const ModelsResponse = Type.Object({
       versions: Type.Array(ModelsVersion),
       broken: Type.Array(Type.Object({ version: Type.String(), reason: Type.String() }), {
         description: 'Version folders that do not load: never served',
+      }),
+      history: Type.Array(ModelsHistoryEvent, {
+        maxItems: 20,
+        description:
+          "aliases.json's history: promotions, rollbacks, rollouts and alias edits, newest first, at most 20",
       }),
     }),
   ),

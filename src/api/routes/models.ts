@@ -1,7 +1,8 @@
 /**
  * GET /models: the registry this server serves (the snapshot it last applied, with online accuracy re-read from
- * online.json), each version with its aliases and accuracies, plus the rollout's state. With MODEL_PATH (one
- * file, no registry) it lists that one model as its only, stable, version.
+ * online.json), each version with its aliases and accuracies, the latest alias changes (promotions, rollbacks,
+ * rollouts; newest first, HISTORY_SHOWN of them), plus the rollout's state. With MODEL_PATH (one file, no
+ * registry) it lists that one model as its only, stable, version, with no history.
  */
 import { type NameSnapshot, readOnline, versionRows } from '../../model/registry/index.js'
 import type { PredictionModel } from '../../model/types.js'
@@ -11,6 +12,9 @@ import { ModelsResponse } from '../contracts/models.js'
 import { ModelNotReadyError } from '../errors.js'
 import { rolloutOf } from '../rollout/install.js'
 import { rolloutReport } from '../rollout/report.js'
+
+/** How many alias changes GET /models shows (aliases.json keeps up to HISTORY_LIMIT). */
+export const HISTORY_SHOWN = 20
 
 async function registryListing(ctx: ApiContext, snapshot: NameSnapshot) {
   const loaded = ctx.versions.current?.models
@@ -23,6 +27,17 @@ async function registryListing(ctx: ApiContext, snapshot: NameSnapshot) {
         revision: snapshot.revision,
         versions: rows.map((r) => ({ ...r, loaded: loaded?.has(r.version) ?? false })),
         broken: snapshot.broken.map((b) => ({ version: b.version, reason: b.reason })),
+        history: snapshot.history
+          .slice(-HISTORY_SHOWN)
+          .reverse()
+          .map((e) => ({
+            at: e.at,
+            action: e.action,
+            alias: e.alias,
+            from: e.from,
+            to: e.to,
+            reason: e.reason,
+          })),
       },
     ],
     rollout: { ...(snapshot.rollout ?? { status: 'none' }), ...rolloutReport(rolloutOf(ctx)) },
@@ -52,6 +67,7 @@ function singleFileListing(model: PredictionModel) {
           },
         ],
         broken: [],
+        history: [],
       },
     ],
     rollout: { status: 'none' },
