@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { findChromium } from './helpers/browser.js'
 import { postJson, useHarness } from './helpers/harness.js'
 
-// Batch: a CSV with good and bad rows -> a table with predictions for the good rows and, for each bad
-// row, the API's own error message; the table downloads as CSV.
+// Batch, pasted text: CSV with good and bad rows -> a table with predictions for the good rows and, for
+// each bad row, the API's own error message; the table downloads as CSV, named after the served model.
+// (An uploaded file streams instead, stopping at its first bad line: ui-batch-stream.test.ts.)
 
 const chromium = findChromium()
 
@@ -20,7 +21,7 @@ const CSV = [
 describe.skipIf(!chromium)('UI batch in Chromium', () => {
   const h = useHarness(chromium!)
 
-  it("uploads a CSV with bad rows: results for the good ones, the API's message for the bad ones", async () => {
+  it("pastes a CSV with bad rows: results for the good ones, the API's message for the bad ones", async () => {
     // What the API itself says about the two bad rows, so the test does not hard-code its wording.
     const notNumber = await postJson(`${h.server.url}/predict-proba`, '{"input":[[5.1,"abc",1.4,0.2]]}')
     const tooShort = await postJson(`${h.server.url}/predict-proba`, '{"input":[[5.9,3.0,4.2]]}')
@@ -30,11 +31,8 @@ describe.skipIf(!chromium)('UI batch in Chromium', () => {
     const tooShortMessage = (tooShort.json as { error: string }).error
 
     const page = await h.open()
-    await page.getByLabel('Upload a CSV file').setInputFiles({
-      name: 'flowers.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(CSV),
-    })
+    await page.getByLabel('CSV rows').fill(CSV)
+    await page.getByRole('button', { name: 'Predict batch' }).click()
     await page.getByText('3 of 5 rows predicted; 2 rows could not be predicted (see the table).').waitFor()
 
     const rows = page.locator('#batch-results tbody tr')
@@ -51,7 +49,8 @@ describe.skipIf(!chromium)('UI batch in Chromium', () => {
     const downloading = page.waitForEvent('download')
     await page.getByRole('button', { name: 'Download results as CSV' }).click()
     const download = await downloading
-    expect(download.suggestedFilename()).toBe('iris-predictions.csv')
+    const model = (await (await fetch(`${h.server.url}/model`)).json()) as { name: string }
+    expect(download.suggestedFilename()).toBe(`${model.name}-predictions.csv`)
     const csv = (await readFile((await download.path())!, 'utf8')).trimEnd().split('\n')
     expect(csv[0]).toBe(
       'line,sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,given,prediction,p_setosa,p_versicolor,p_virginica,error',

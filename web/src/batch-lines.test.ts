@@ -96,3 +96,20 @@ describe('splitCells', () => {
     expect(splitCells('a,,').cells).toEqual(['a', '', ''])
   })
 })
+
+describe('createRecordSplitter line numbers', () => {
+  it('gives the line each record starts on, counting blank lines, CRLF once and line ends inside quotes', () => {
+    for (const pieces of cuts(ANSWER)) {
+      const splitter = createRecordSplitter()
+      const lines: number[] = []
+      for (const piece of pieces) splitter.push(piece, lines)
+      expect(lines, JSON.stringify(pieces.map((p) => p.length))).toEqual([1, 2, 3, 6, 7, 8])
+    }
+  })
+
+  it('says where the unfinished rest starts', () => {
+    const splitter = createRecordSplitter()
+    splitter.push('a\r\n\r\nb,"c\nd')
+    expect([splitter.rest(), splitter.restLine()]).toEqual(['b,"c\nd', 3])
+  })
+})

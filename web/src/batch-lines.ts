@@ -12,10 +12,12 @@ const SPACE = 32
 const TAB = 9
 
 export interface RecordSplitter {
-  /** The records this chunk completes. */
-  push(chunk: string): string[]
+  /** The records this chunk completes; with `lines`, the 1-based line each starts on is pushed to it. */
+  push(chunk: string, lines?: number[]): string[]
   /** The text after the last line end: an unfinished record, or '' when the text ended with one. */
   rest(): string
+  /** The line the unfinished record starts on. */
+  restLine(): number
 }
 
 export function createRecordSplitter(): RecordSplitter {
@@ -25,13 +27,21 @@ export function createRecordSplitter(): RecordSplitter {
   let justClosed = false
   /** The cell so far is only spaces and tabs (a quote here opens a quoted part). */
   let blank = true
+  /** Lines are counted as the server counts them: CRLF, LF and CR each end one, inside quotes too. */
+  let line = 1
+  let start = 1
+  let afterCr = false
 
   return {
-    push(chunk) {
+    push(chunk, lines) {
       const out: string[] = []
-      let start = 0
-      for (let i = start; i < chunk.length; i++) {
+      let from = 0
+      for (let i = 0; i < chunk.length; i++) {
         const c = chunk.charCodeAt(i)
+        if (c === LF || c === CR) {
+          if (!(c === LF && afterCr)) line++
+          afterCr = c === CR
+        } else afterCr = false
         if (inQuotes) {
           if (c === QUOTE) {
             inQuotes = false
@@ -49,17 +59,22 @@ export function createRecordSplitter(): RecordSplitter {
         if (c === COMMA) blank = true
         else if (c === LF || c === CR) {
           // The LF of a CRLF (in this chunk or the next) ends an empty record, skipped as blank.
-          const record = carry + chunk.slice(start, i)
+          const record = carry + chunk.slice(from, i)
           carry = ''
-          if (record.trim() !== '') out.push(record)
+          if (record.trim() !== '') {
+            out.push(record)
+            lines?.push(start)
+          }
+          start = line
           blank = true
-          start = i + 1
+          from = i + 1
         } else if (c !== SPACE && c !== TAB) blank = false
       }
-      carry += chunk.slice(start)
+      carry += chunk.slice(from)
       return out
     },
     rest: () => carry,
+    restLine: () => start,
   }
 }
 

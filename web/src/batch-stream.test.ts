@@ -1,146 +1,181 @@
 import { describe, expect, it } from 'vitest'
-import { type AnsweredRow, streamPredictions } from './batch-stream.js'
+import { createRecordSplitter, splitCells } from './batch-lines.js'
+import { type AnsweredRow, type StreamOptions, streamPredictions } from './batch-stream.js'
 
-const INPUT = [
-  'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,species',
-  '5.1,3.5,1.4,0.2,setosa',
-  '6.3,3.3,6.0,2.5,virginica',
-  '5.9,3.0,4.2,1.5,virginica',
-].join('\n')
-
-const ANSWER = [
-  'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,species,prediction,proba_setosa,proba_versicolor,proba_virginica',
-  '5.1,3.5,1.4,0.2,setosa,setosa,1,0,0',
-  '6.3,3.3,6.0,2.5,virginica,virginica,0,0.01,0.99',
-  '5.9,3.0,4.2,1.5,virginica,versicolor,0,0.97,0.03',
-].join('\n')
-
-const ERROR = '#error,5,3,3,"non-numeric value ""oops"" in ""petal_length_cm"""\n'
-
-/** A fetch that answers with these pieces of text (then ends, or breaks), recording the request. */
-function fakeFetch(pieces: readonly string[], init: ResponseInit = {}, breakAfter = false) {
-  const seen: { url: string; init: RequestInit }[] = []
-  const fetch = async (url: RequestInfo | URL, req?: RequestInit) => {
-    seen.push({ url: String(url), init: req ?? {} })
-    const signal = req?.signal
-    if (signal?.aborted) throw new DOMException('aborted', 'AbortError')
-    const encoder = new TextEncoder()
-    let i = 0
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (signal?.aborted) return controller.error(new DOMException('aborted', 'AbortError'))
-        if (i < pieces.length) return controller.enqueue(encoder.encode(pieces[i++]))
-        if (breakAfter) controller.error(new TypeError('network error'))
-        else controller.close()
-      },
+/**
+ * A stand-in for POST /predict-proba with a text/csv body, by docs/streaming.md: an optional header (a
+ * first record with no number), per row the record as received + prediction (a below 5, b from 5) +
+ * proba_a, proba_b; a cell "oops" is a bad line: a 400 before any row of the request, else an error record.
+ */
+function fakeApi(options: { failOn?: number; contentType?: string } = {}) {
+  const bodies: string[] = []
+  const answers: string[] = []
+  const fetch = async (_url: RequestInfo | URL, init?: RequestInit) => {
+    if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError')
+    const text = String(init?.body)
+    bodies.push(text)
+    if (options.failOn === bodies.length) throw new TypeError('network error')
+    const lines: number[] = []
+    const records = createRecordSplitter().push(text, lines)
+    const first = splitCells(records[0]!).cells
+    const hasHeader = first.every((c) => Number.isNaN(Number(c)))
+    const header = hasHeader ? first : ['f1', 'f2']
+    let out = `${header.join(',')},prediction,proba_a,proba_b\n`
+    let rows = 0
+    for (const [i, record] of records.entries()) {
+      if (hasHeader && i === 0) continue
+      const cells = splitCells(record).cells
+      const bad = cells.indexOf('oops')
+      if (bad >= 0) {
+        const message = 'non-numeric value "oops"'
+        const where = `line ${lines[i]}, column ${bad + 1}`
+        if (rows === 0) {
+          answers.push(JSON.stringify({ error: `${where}: ${message}` }))
+          return new Response(answers.at(-1), {
+            status: 400,
+            headers: { 'content-type': 'application/json' },
+          })
+        }
+        out += `#error,${lines[i]},${bad + 1},${rows},"${message.replaceAll('"', '""')}"\n`
+        break
+      }
+      out += Number(cells[0]) < 5 ? `${record},a,1,0\n` : `${record},b,0,1\n`
+      rows++
+    }
+    answers.push(out)
+    return new Response(out, {
+      headers: { 'content-type': options.contentType ?? 'text/csv; charset=utf-8' },
     })
-    return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8' }, ...init })
   }
-  return { fetch: fetch as typeof globalThis.fetch, seen }
+  return { fetch: fetch as typeof globalThis.fetch, bodies, answers }
 }
 
-function cutEvery(text: string, size: number): string[] {
-  const out: string[] = []
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size))
-  return out
+/** `n` rows "<x>,<id>,<label>": x cycles 0..9, the label is right for x < 8. */
+function file(n: number, edit: (row: string, i: number) => string = (r) => r): string {
+  const rows = ['x,id,species']
+  for (let i = 1; i <= n; i++) rows.push(edit(`${i % 10},${i},${i % 10 < 5 || i % 10 >= 8 ? 'a' : 'b'}`, i))
+  return `${rows.join('\n')}\n`
+}
+
+async function run(text: string, api: ReturnType<typeof fakeApi>, extra: Partial<StreamOptions> = {}) {
+  const rows: AnsweredRow[] = []
+  const result = await streamPredictions({
+    file: new Blob([text]),
+    fetch: api.fetch,
+    bodyBytes: 200,
+    keepRows: 3,
+    onRows: (r) => rows.push(...r),
+    ...extra,
+  })
+  return { ...result, rows }
 }
 
 describe('streamPredictions', () => {
-  it('posts the file as text/csv and reads the answer in any chunking: rows, accuracy, 100%, the download', async () => {
-    const file = new Blob([INPUT])
-    for (const size of [1, 7, 64, 10_000]) {
-      const { fetch, seen } = fakeFetch(cutEvery(`${ANSWER}\n`, size))
-      const rows: AnsweredRow[] = []
-      const run = await streamPredictions({ file, fetch, keepRows: 2, onRows: (r) => rows.push(...r) })
-      expect(seen[0]!.url).toBe('/predict-proba')
-      expect(seen[0]!.init).toMatchObject({ method: 'POST', body: file })
-      expect(seen[0]!.init.headers).toMatchObject({ 'content-type': 'text/csv' })
-      expect(run.end).toEqual({ kind: 'done' })
-      expect(run.snapshot).toMatchObject({ rows: 3, labelled: 3, correct: 2, fraction: 1 })
-      expect(run.layout?.classes).toEqual(['setosa', 'versicolor', 'virginica'])
-      expect(rows.map((r) => [r.n, r.cells[5]])).toEqual([
-        [1, 'setosa'],
-        [2, 'virginica'],
-      ])
-      expect(await run.blob.text()).toBe(`${ANSWER}\n`)
-    }
-  })
-
-  it('measures progress as input bytes echoed back, against the file size', async () => {
-    const progress: (number | null)[] = []
-    const pieces = ANSWER.split('\n').map((line) => `${line}\n`)
-    const { fetch } = fakeFetch(pieces)
-    await streamPredictions({ file: new Blob([INPUT]), fetch, onProgress: (s) => progress.push(s.fraction) })
-    // The header and the rows are counted once the next record arrives (the last is held back).
-    const [header, row1, row2] = INPUT.split('\n').map((line) => line.length + 1) as [number, number, number]
-    expect(progress.slice(0, 4)).toEqual([
-      0,
-      header / INPUT.length,
-      (header + row1) / INPUT.length,
-      (header + row1 + row2) / INPUT.length,
+  it('sends the file in small bodies, each with the header, and joins the answers in order', async () => {
+    const api = fakeApi()
+    const result = await run(file(1000), api)
+    expect(result.end).toEqual({ kind: 'done' })
+    expect(api.bodies.length).toBeGreaterThan(30)
+    for (const body of api.bodies) expect(body.startsWith('x,id,species\n')).toBe(true)
+    const lines = (await result.blob.text()).trimEnd().split('\n')
+    expect(lines[0]).toBe('x,id,species,prediction,proba_a,proba_b')
+    expect(lines.slice(1).map((l) => Number(l.split(',')[1]))).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i + 1),
+    )
+    expect(result.snapshot).toMatchObject({ rows: 1000, labelled: 1000, correct: 800, fraction: 1 })
+    expect(result.rows.map((r) => [r.n, r.cells[1]])).toEqual([
+      [1, '1'],
+      [2, '2'],
+      [3, '3'],
     ])
   })
 
-  it('ends at the error record: the fault, the rows before it, a download without the record', async () => {
-    const { fetch } = fakeFetch(cutEvery(`${ANSWER}\n${ERROR}`, 5))
-    const run = await streamPredictions({ file: new Blob([INPUT]), fetch })
-    expect(run.end).toEqual({
+  it('measures progress as the input bytes echoed back, against the file size', async () => {
+    const text = file(100)
+    const seen: number[] = []
+    await run(text, fakeApi(), { onProgress: (s) => seen.push(s.bytes) })
+    expect(seen.at(-1)).toBe(text.length)
+    expect(seen).toEqual([...seen].sort((a, b) => a - b))
+  })
+
+  it('sends a file without a header as it is', async () => {
+    const api = fakeApi()
+    const result = await run('1,2\n6,7\n', api)
+    expect(api.bodies).toEqual(['1,2\n6,7\n'])
+    expect(await result.blob.text()).toBe('f1,f2,prediction,proba_a,proba_b\n1,2,a,1,0\n6,7,b,0,1\n')
+  })
+
+  it('ends at an error record with the line in the file, the rows before it, a download without it', async () => {
+    // Blank lines and CRLF make the file's lines differ from the request's.
+    const text = file(500, (row, i) =>
+      i === 300 ? row.replace(/^\d/, 'oops') : i % 50 === 0 ? `${row}\r\n` : row,
+    )
+    const api = fakeApi()
+    const result = await run(text, api)
+    expect(api.answers.some((a) => a.includes('#error,'))).toBe(true)
+    const line = text.split(/\r\n|\n/).findIndex((l) => l.startsWith('oops')) + 1
+    expect(result.end).toEqual({
       kind: 'stopped',
-      fault: { line: 5, column: 3, rows: 3, message: 'non-numeric value "oops" in "petal_length_cm"' },
+      fault: { line, column: 1, rows: 299, message: 'non-numeric value "oops"' },
     })
-    expect(run.snapshot.rows).toBe(3)
-    expect(await run.blob.text()).toBe(`${ANSWER}\n`)
+    const lines = (await result.blob.text()).trimEnd().split('\n')
+    expect(lines).toHaveLength(300)
+    expect(lines.at(-1)).toMatch(/^9,299,/)
   })
 
-  it('counts a row whose first cell is "#error" as a row when it is not the last record', async () => {
-    const answer = 'id,x,prediction,proba_a\n#error,1,a,1\n2,1,a,1\n'
-    const { fetch } = fakeFetch([answer])
-    const run = await streamPredictions({ file: new Blob(['id,x\n#error,1\n2,1\n']), fetch })
-    expect(run.end.kind).toBe('done')
-    expect(run.snapshot.rows).toBe(2)
+  it('maps a 400 for the first row of a later request to a stop at that line of the file', async () => {
+    // The row that starts the second body.
+    const probe = fakeApi()
+    await run(file(30), probe)
+    const n = Number(probe.bodies[1]!.split('\n')[1]!.split(',')[1])
+    expect(n).toBeGreaterThan(1)
+    const api = fakeApi()
+    const result = await run(
+      file(30, (row, i) => (i === n ? row.replace(/^\d/, 'oops') : row)),
+      api,
+    )
+    expect(api.answers.some((a) => a.startsWith('{"error"'))).toBe(true)
+    expect(result.end).toEqual({
+      kind: 'stopped',
+      fault: { line: n + 1, column: 1, rows: n - 1, message: 'non-numeric value "oops"' },
+    })
   })
 
-  it("gives the API's message for an HTTP error", async () => {
-    const { fetch } = fakeFetch([JSON.stringify({ error: 'line 2, column 3: non-numeric value "x"' })], {
-      status: 400,
-      headers: { 'content-type': 'application/json' },
-    })
-    const run = await streamPredictions({ file: new Blob([INPUT]), fetch })
-    expect(run.end).toEqual({
+  it("gives the API's 400 for a bad first row, with nothing to download", async () => {
+    const result = await run(
+      file(5, (row, i) => (i === 1 ? row.replace(/^\d/, 'oops') : row)),
+      fakeApi(),
+    )
+    expect(result.end).toEqual({
       kind: 'refused',
       status: 400,
-      message: 'line 2, column 3: non-numeric value "x"',
+      message: 'line 2, column 1: non-numeric value "oops"',
     })
-    expect(run.blob.size).toBe(0)
+    expect(result.snapshot.rows).toBe(0)
   })
 
   it('keeps the rows answered before a broken connection', async () => {
-    const { fetch } = fakeFetch([`${ANSWER.split('\n').slice(0, 3).join('\n')}\n5.9,3.0`], {}, true)
-    const run = await streamPredictions({ file: new Blob([INPUT]), fetch })
-    expect(run.end).toEqual({ kind: 'broken', message: 'The connection to the API broke after 1 rows.' })
-    expect((await run.blob.text()).split('\n')).toHaveLength(3)
+    const result = await run(file(1000), fakeApi({ failOn: 3 }))
+    expect(result.end).toMatchObject({ kind: 'broken' })
+    expect(result.end).toHaveProperty(
+      'message',
+      expect.stringMatching(/^The connection to the API broke after \d+ rows\.$/),
+    )
+    expect(result.snapshot.rows).toBeGreaterThan(0)
+    expect((await result.blob.text()).trimEnd().split('\n')).toHaveLength(result.snapshot.rows + 1)
   })
 
-  it('stops when cancelled, keeping what came', async () => {
+  it('stops when cancelled, sending no more of the file', async () => {
     const controller = new AbortController()
-    const { fetch } = fakeFetch(ANSWER.split('\n').map((line) => `${line}\n`))
-    const run = await streamPredictions({
-      file: new Blob([INPUT]),
-      fetch,
-      signal: controller.signal,
-      onRows: () => controller.abort(),
-    })
-    expect(run.end).toEqual({ kind: 'cancelled' })
-    expect(run.snapshot.rows).toBe(1)
+    const api = fakeApi()
+    const result = await run(file(1000), api, { signal: controller.signal, onRows: () => controller.abort() })
+    expect(result.end).toEqual({ kind: 'cancelled' })
+    expect(api.bodies.length).toBeLessThan(5)
+    expect(result.snapshot.rows).toBeLessThan(1000)
   })
 
   it('refuses an answer that is not the streamed CSV', async () => {
-    const json = fakeFetch(['{"prediction":[]}'], { headers: { 'content-type': 'application/json' } })
-    expect((await streamPredictions({ file: new Blob([INPUT]), fetch: json.fetch })).end.kind).toBe('broken')
-    const csv = fakeFetch(['a,b\n1,2\n'])
-    expect((await streamPredictions({ file: new Blob([INPUT]), fetch: csv.fetch })).end).toEqual({
-      kind: 'broken',
-      message: 'The API answered with CSV that has no prediction column.',
-    })
+    const result = await run(file(5), fakeApi({ contentType: 'application/json' }))
+    expect(result.end).toEqual({ kind: 'broken', message: 'The API did not answer with streamed CSV.' })
   })
 })

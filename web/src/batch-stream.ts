@@ -1,13 +1,17 @@
-import { type AnswerLayout, type ErrorRecord, readErrorRecord, readLayout } from './batch-answer.js'
+import { type AnswerLayout, readErrorRecord, readLayout } from './batch-answer.js'
+import { type Body, bodyText, type Fault, fileLine, readBodies, readFault } from './batch-body.js'
 import { createBlobBuilder } from './batch-download.js'
 import { createRecordSplitter, splitCells } from './batch-lines.js'
 import { createTally, type TallySnapshot, utf8Length } from './batch-tally.js'
 
-// Streams a CSV file of any size through POST /predict-proba (Content-Type text/csv, docs/streaming.md)
-// and reads the answer as it comes: the File is the request body, so the browser uploads it from disk
-// without reading it into the page (a ReadableStream body would need HTTP/2 in Chromium); the answer is
-// read chunk by chunk, split into records, counted, and collected in a Blob for download. Memory stays
-// flat whatever the file's size: only the first `keepRows` rows are kept as cells, for the table.
+// Streams a CSV file of any size through POST /predict-proba (Content-Type text/csv, docs/streaming.md):
+// the file is read as a stream and sent in bodies of ~64 kB of whole records (batch-body.ts says why not
+// in one request), a few in flight at once; the answers are taken in order, counted, and collected in a
+// Blob for download. Memory stays flat whatever the file's size: only the first `keepRows` rows are kept
+// as cells, for the table.
+
+/** Requests in flight at once: the next bodies are sent while an answer is read. */
+const IN_FLIGHT = 3
 
 export interface AnsweredRow {
   /** 1-based position among the answered rows. */
@@ -23,23 +27,24 @@ export interface StreamOptions {
   /** Names of the label column besides species/class/label...: the model's training target. */
   labelNames?: readonly string[]
   keepRows?: number
+  bodyBytes?: number
   signal?: AbortSignal
   fetch?: typeof fetch
   now?: () => number
   onHeader?: (layout: AnswerLayout) => void
   /** Rows among the first `keepRows`, as they arrive. */
   onRows?: (rows: readonly AnsweredRow[]) => void
-  /** After each chunk of the answer. */
+  /** After each answer. */
   onProgress?: (snapshot: TallySnapshot) => void
 }
 
 export type StreamEnd =
   | { kind: 'done' }
-  /** The server stopped at a bad line after answering rows: its error record. */
-  | { kind: 'stopped'; fault: ErrorRecord }
-  /** An HTTP error (before any row): the API's message. */
+  /** The server stopped at a bad line: where (in the file), and the rows answered before it in all. */
+  | { kind: 'stopped'; fault: Fault & { rows: number } }
+  /** An HTTP error other than a bad line: the API's message. */
   | { kind: 'refused'; status: number; message: string }
-  /** No answer, a broken connection, or an answer that is not the streamed CSV. */
+  /** No answer, a broken connection, an unreadable file, or an answer that is not the streamed CSV. */
   | { kind: 'broken'; message: string }
   | { kind: 'cancelled' }
 
@@ -47,13 +52,19 @@ export interface StreamResult {
   readonly end: StreamEnd
   readonly layout: AnswerLayout | null
   readonly snapshot: TallySnapshot
-  /** The answer's header and rows so far (never the error record). */
+  /** The answer's header and rows so far (never an error record). */
   readonly blob: Blob
 }
 
-async function apiError(response: Response): Promise<string> {
+interface Answer {
+  readonly status: number
+  readonly csv: boolean
+  readonly text: string
+}
+
+function apiError(text: string): string {
   try {
-    const body = (await response.json()) as { error?: unknown }
+    const body = JSON.parse(text) as { error?: unknown }
     if (typeof body?.error === 'string') return body.error
   } catch {
     // Not JSON (e.g. a proxy's error page): the status is all there is.
@@ -61,109 +72,122 @@ async function apiError(response: Response): Promise<string> {
   return 'no error message'
 }
 
+const same = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i])
+
 export async function streamPredictions(options: StreamOptions): Promise<StreamResult> {
   const now = options.now ?? (() => performance.now())
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init))
   const keepRows = options.keepRows ?? 100
   const tally = createTally(options.file.size, now())
   const builder = createBlobBuilder()
-  const splitter = createRecordSplitter()
+  // Stops the requests still in flight when the batch ends early; the caller's signal stops everything.
+  const stop = new AbortController()
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
   let layout: AnswerLayout | null = null
-  let held: string | null = null
-  const result = (end: StreamEnd, done = false): StreamResult => ({
-    end,
-    layout,
-    snapshot: tally.snapshot(now(), done),
-    blob: builder.blob(),
-  })
+  /** The file's header record, sent before each body after the first; null when the file has none. */
+  let header: string | null = null
 
-  /** One record that is not the last: the header, then rows. Returns the text to keep. */
-  const take = (record: string, kept: AnsweredRow[]): void => {
-    const { cells, starts } = splitCells(record)
-    if (layout === null) {
-      layout = readLayout(cells, options.labelNames ?? [])
-      if (layout === null) throw new NotAnAnswer()
-      tally.addBytes(utf8Length(record, (starts[layout.inputColumns] ?? 1) - 1))
-      options.onHeader?.(layout)
-      return
-    }
-    const { inputColumns, labelIndex } = layout
-    const label = labelIndex >= 0 ? (cells[labelIndex] ?? null) : null
-    tally.add(utf8Length(record, (starts[inputColumns] ?? 1) - 1), label, cells[inputColumns] ?? '')
-    const n = tally.rows
-    if (n <= keepRows) kept.push({ n, cells })
+  const result = (end: StreamEnd): StreamResult => {
+    stop.abort()
+    return { end, layout, snapshot: tally.snapshot(now(), end.kind === 'done'), blob: builder.blob() }
   }
+  const cancelled = () => options.signal?.aborted === true
 
-  /** Takes the records; all but the last, which is held back (only the answer's last can be an error record). */
-  const takeAll = (records: readonly string[], final = false) => {
-    const kept: AnsweredRow[] = []
-    const all = held === null ? records : [held, ...records]
-    const upto = final ? all.length : all.length - 1
-    for (let i = 0; i < upto; i++) take(all[i]!, kept)
-    held = final ? null : (all.at(-1) ?? null)
-    if (upto > 0) builder.append(`${all.slice(0, upto).join('\n')}\n`)
-    if (kept.length > 0) options.onRows?.(kept)
-  }
-
-  let response: Response
-  try {
-    response = await doFetch(options.url ?? '/predict-proba', {
+  async function post(text: string): Promise<Answer> {
+    const response = await doFetch(options.url ?? '/predict-proba', {
       method: 'POST',
       headers: { 'content-type': 'text/csv', accept: 'text/csv', ...options.headers },
-      body: options.file,
-      signal: options.signal,
+      body: text,
+      signal,
     })
-  } catch {
-    if (options.signal?.aborted) return result({ kind: 'cancelled' })
-    return result({
-      kind: 'broken',
-      message: 'Cannot reach the prediction API. Check that the server is running, then try again.',
-    })
-  }
-  if (!response.ok)
-    return result({ kind: 'refused', status: response.status, message: await apiError(response) })
-  if (!response.body || !/^text\/csv\b/i.test(response.headers.get('content-type') ?? '')) {
-    return result({ kind: 'broken', message: 'The API did not answer with streamed CSV.' })
+    const csv = /^text\/csv\b/i.test(response.headers.get('content-type') ?? '')
+    return { status: response.status, csv, text: await response.text() }
   }
 
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      // Chunks already read ahead are not taken once cancelled.
-      if (options.signal?.aborted) {
-        await reader.cancel().catch(() => {})
-        return result({ kind: 'cancelled' })
+  /** Takes one answer; returns how the batch ends, or null to go on. */
+  function take(body: Body, first: boolean, answer: Answer): StreamEnd | null {
+    const prepended = !first && header !== null
+    const where = (fault: Fault): Fault =>
+      fault.line === null ? fault : { ...fault, line: fileLine(body, prepended, fault.line) }
+    if (answer.status < 200 || answer.status >= 300) {
+      const fault = where(readFault(apiError(answer.text)))
+      if (answer.status === 400 && fault.line !== null && tally.rows > 0)
+        return { kind: 'stopped', fault: { ...fault, rows: tally.rows } }
+      const message =
+        fault.line === null
+          ? fault.message
+          : `line ${fault.line}${fault.column === null ? '' : `, column ${fault.column}`}: ${fault.message}`
+      return { kind: 'refused', status: answer.status, message }
+    }
+    if (!answer.csv) return { kind: 'broken', message: 'The API did not answer with streamed CSV.' }
+    const splitter = createRecordSplitter()
+    const records = splitter.push(answer.text)
+    if (splitter.rest().trim() !== '') records.push(splitter.rest())
+    const head = splitCells(records[0] ?? '')
+    if (first) {
+      layout = readLayout(head.cells, options.labelNames ?? [])
+      if (layout === null)
+        return { kind: 'broken', message: 'The API answered with CSV that has no prediction column.' }
+      // The file has a header when the answer names its input columns as its first record did.
+      const firstRecord = splitCells(body.records[0] ?? '').cells
+      if (same(head.cells.slice(0, layout.inputColumns), firstRecord)) {
+        header = body.records[0]!
+        tally.addBytes(utf8Length(records[0]!, (head.starts[layout.inputColumns] ?? 1) - 1))
       }
-      takeAll(splitter.push(value))
-      options.onProgress?.(tally.snapshot(now()))
+      builder.append(`${records[0]}\n`)
+      options.onHeader?.(layout)
     }
-  } catch (err) {
-    if (err instanceof NotAnAnswer) {
-      await reader.cancel().catch(() => {})
-      return result({ kind: 'broken', message: err.message })
+    const { inputColumns, labelIndex } = layout!
+    // Only the answer's last record can be an error record (a data row may start with "#error").
+    const error = records.length > 1 ? readErrorRecord(splitCells(records.at(-1)!).cells) : null
+    const rows = records.slice(1, error ? -1 : undefined)
+    const kept: AnsweredRow[] = []
+    for (const record of rows) {
+      const { cells, starts } = splitCells(record)
+      const label = labelIndex >= 0 ? (cells[labelIndex] ?? null) : null
+      tally.add(utf8Length(record, (starts[inputColumns] ?? 1) - 1), label, cells[inputColumns] ?? '')
+      if (tally.rows <= keepRows) kept.push({ n: tally.rows, cells })
     }
-    if (options.signal?.aborted) return result({ kind: 'cancelled' })
-    return result({ kind: 'broken', message: `The connection to the API broke after ${tally.rows} rows.` })
+    if (rows.length > 0) builder.append(`${rows.join('\n')}\n`)
+    if (kept.length > 0) options.onRows?.(kept)
+    options.onProgress?.(tally.snapshot(now()))
+    if (error) return { kind: 'stopped', fault: { ...where(error), rows: tally.rows } }
+    return null
   }
 
+  const bodies = readBodies(options.file, options.bodyBytes)
+  const inFlight: { body: Body; answer: Promise<Answer> }[] = []
   try {
-    // A last record without a line end (the server always ends one; be lenient).
-    if (splitter.rest().trim() !== '') takeAll([splitter.rest()])
-    const fault = layout === null || held === null ? null : readErrorRecord(splitCells(held).cells)
-    if (fault) return result({ kind: 'stopped', fault })
-    takeAll([], true)
+    const first = await bodies.next()
+    if (first.done) return result({ kind: 'broken', message: 'The file holds no rows.' })
+    const end = take(first.value, true, await post(bodyText(null, first.value)))
+    if (end) return result(end)
+    for (;;) {
+      const next = inFlight.length < IN_FLIGHT ? await bodies.next() : null
+      if (next && !next.done) {
+        const answer = post(bodyText(header, next.value))
+        answer.catch(() => {}) // awaited in order below; a batch that ends early leaves some unread
+        inFlight.push({ body: next.value, answer })
+        continue
+      }
+      const oldest = inFlight.shift()
+      if (!oldest) break
+      const end = take(oldest.body, false, await oldest.answer)
+      if (end) return result(end)
+      if (cancelled()) return result({ kind: 'cancelled' })
+    }
   } catch (err) {
-    if (err instanceof NotAnAnswer) return result({ kind: 'broken', message: err.message })
-    throw err
+    if (cancelled()) return result({ kind: 'cancelled' })
+    if (err instanceof DOMException && err.name === 'NotReadableError')
+      return result({ kind: 'broken', message: 'The file could not be read (was it moved or changed?).' })
+    const message =
+      tally.rows === 0
+        ? 'Cannot reach the prediction API. Check that the server is running, then try again.'
+        : `The connection to the API broke after ${tally.rows} rows.`
+    return result({ kind: 'broken', message })
+  } finally {
+    await bodies.return(undefined)
   }
-  if (layout === null) return result({ kind: 'broken', message: 'The API answered with no CSV header.' })
-  return result({ kind: 'done' }, true)
-}
-
-class NotAnAnswer extends Error {
-  constructor() {
-    super('The API answered with CSV that has no prediction column.')
-  }
+  return result({ kind: 'done' })
 }

@@ -235,7 +235,10 @@ export function createBatchPanel({
         say(`The API stopped at a bad line of ${chosen.name}: ${faultText(end.fault)}.${kept}`, true)
         break
       case 'refused':
-        say(`The API refused ${chosen.name} (HTTP ${end.status}): ${end.message}`, true)
+        say(
+          `The API refused ${chosen.name} (HTTP ${end.status}): ${end.message}${kept ? `.${kept}` : ''}`,
+          true,
+        )
         break
       case 'broken':
         say(`${end.message}${kept}`, true)
