@@ -184,7 +184,7 @@ export async function streamPredictions(options: StreamOptions): Promise<StreamR
     const message =
       tally.rows === 0
         ? 'Cannot reach the prediction API. Check that the server is running, then try again.'
-        : `The connection to the API broke after ${tally.rows} rows.`
+        : `The connection to the API broke after ${tally.rows.toLocaleString('en-US')} rows.`
     return result({ kind: 'broken', message })
   } finally {
     await bodies.return(undefined)

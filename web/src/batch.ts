@@ -1,13 +1,12 @@
 import { type ApiClient, ApiError, isAbort } from './api.js'
-import { faultText } from './batch-answer.js'
 import { parseBatch } from './batch-csv.js'
 import { offerDownload, resultFileName } from './batch-download.js'
-import { type BatchResult, resultsToCsv, runBatch } from './batch-run.js'
+import { resultsToCsv, runBatch } from './batch-run.js'
 import { streamPredictions } from './batch-stream.js'
 import { createStreamView } from './batch-stream-view.js'
-import { byId, el } from './dom.js'
-import { featureLabel } from './feature-labels.js'
-import { formatPercent, speciesClass } from './format.js'
+import { renderErrorList, renderPasteTable } from './batch-table.js'
+import { endText } from './batch-words.js'
+import { byId } from './dom.js'
 import type { Notices } from './notices.js'
 import './batch.css'
 
@@ -20,10 +19,8 @@ import './batch.css'
 
 const MAX_ROWS = 10_000
 const NOTICE_KEY = 'batch'
-const MAX_LISTED_ERRORS = 20
 /** Rows of a streamed file shown in the table (all of them are in the download). */
 const SHOWN_ROWS = 100
-const count = new Intl.NumberFormat('en-US')
 
 export interface BatchPanelOptions {
   api: ApiClient
@@ -96,8 +93,8 @@ export function createBatchPanel({
     say(`Predicting ${parsed.rows.length} row${parsed.rows.length === 1 ? '' : 's'}…`)
     try {
       const last = await runBatch(api, parsed, { signal: current.signal })
-      renderTable(last)
-      renderErrorList(last)
+      renderPasteTable(output, last, featureNames(), classes())
+      renderErrorList(errors, last)
       const failed = last.filter((r) => r.error !== null).length
       say(
         `${last.length - failed} of ${last.length} rows predicted` +
@@ -119,77 +116,6 @@ export function createBatchPanel({
         output.removeAttribute('aria-busy')
       }
     }
-  }
-
-  function renderTable(results: readonly BatchResult[]) {
-    const names = classes()
-    const hasGiven = results.some((r) => r.row.given !== null)
-    const head = el(
-      'tr',
-      {},
-      el('th', { scope: 'col' }, 'Line'),
-      ...featureNames().map((f) => el('th', { scope: 'col' }, featureLabel(f))),
-      hasGiven ? el('th', { scope: 'col' }, 'Given') : null,
-      el('th', { scope: 'col' }, 'Prediction'),
-      ...names.map((n) => el('th', { scope: 'col' }, `P(${n})`)),
-    )
-    const body = results.map((r) => {
-      const cells = featureNames().map((_, i) => el('td', { class: 'num' }, r.row.cells[i] ?? ''))
-      const given = hasGiven ? el('td', {}, r.row.given ?? '') : null
-      if (r.error !== null) {
-        return el(
-          'tr',
-          { class: 'row-error' },
-          el('th', { scope: 'row' }, String(r.row.line)),
-          ...cells,
-          given,
-          el('td', { colspan: 1 + names.length, class: 'error-cell' }, el('strong', {}, 'Error: '), r.error),
-        )
-      }
-      const winner = r.probabilities ? r.probabilities.indexOf(Math.max(...r.probabilities)) : -1
-      const mismatch = hasGiven && r.row.given !== null && r.row.given !== r.prediction
-      return el(
-        'tr',
-        { class: mismatch ? 'row-mismatch' : null },
-        el('th', { scope: 'row' }, String(r.row.line)),
-        ...cells,
-        given,
-        el(
-          'td',
-          { class: `species ${speciesClass(names.indexOf(r.prediction ?? ''))}` },
-          r.prediction ?? '',
-          mismatch ? el('span', { class: 'badge' }, 'differs from given') : null,
-        ),
-        ...names.map((_, i) =>
-          el(
-            'td',
-            { class: `num${i === winner ? ' winner' : ''}` },
-            r.probabilities?.[i] !== undefined ? formatPercent(r.probabilities[i]!) : '',
-          ),
-        ),
-      )
-    })
-    output.replaceChildren(
-      el(
-        'table',
-        { class: 'results' },
-        el('caption', {}, `Batch results (${results.length} rows)`),
-        el('thead', {}, head),
-        el('tbody', {}, ...body),
-      ),
-    )
-  }
-
-  // The failed rows again, as a list above the table: on a phone the table's error column is off-screen.
-  function renderErrorList(results: readonly BatchResult[]) {
-    const failed = results.filter((r) => r.error !== null)
-    const shown = failed.slice(0, MAX_LISTED_ERRORS)
-    const items = shown.map((r) => el('li', {}, el('strong', {}, `Line ${r.row.line}: `), r.error))
-    if (failed.length > shown.length) {
-      items.push(el('li', {}, `… and ${failed.length - shown.length} more in the table.`))
-    }
-    errors.replaceChildren(...items)
-    errors.hidden = failed.length === 0
   }
 
   /** Streams an uploaded file through the API: any size, nothing of it read into the page. */
@@ -221,32 +147,10 @@ export function createBatchPanel({
     output.removeAttribute('aria-busy')
     const { end, snapshot } = run
     view.finish(snapshot, Math.min(snapshot.rows, SHOWN_ROWS))
-    const rows = `${count.format(snapshot.rows)} row${snapshot.rows === 1 ? '' : 's'}`
     // Rows answered before a stop stay downloadable, marked partial in the button and the file name.
-    const partial = end.kind !== 'done'
-    if (snapshot.rows > 0 || end.kind === 'done') setResult({ blob: () => run.blob, partial })
-    const kept =
-      partial && snapshot.rows > 0 ? ` The ${rows} answered before it are in the partial download.` : ''
-    switch (end.kind) {
-      case 'done':
-        say(`${rows} predicted, all of ${chosen.name}.`)
-        break
-      case 'stopped':
-        say(`The API stopped at a bad line of ${chosen.name}: ${faultText(end.fault)}.${kept}`, true)
-        break
-      case 'refused':
-        say(
-          `The API refused ${chosen.name} (HTTP ${end.status}): ${end.message}${kept ? `.${kept}` : ''}`,
-          true,
-        )
-        break
-      case 'broken':
-        say(`${end.message}${kept}`, true)
-        break
-      case 'cancelled':
-        say(`Cancelled after ${rows}.${kept}`)
-        break
-    }
+    if (snapshot.rows > 0 || end.kind === 'done')
+      setResult({ blob: () => run.blob, partial: end.kind !== 'done' })
+    say(endText(end, chosen.name, snapshot.rows), end.kind !== 'done' && end.kind !== 'cancelled')
   }
 
   file.addEventListener('change', () => {
