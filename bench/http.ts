@@ -19,6 +19,8 @@ import { childPids, type Running, startServer, waitFor200 } from '../dev/harness
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
+/** Only the scenarios whose name contains one of these comma-separated texts (default: all). */
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter((s) => s !== '')
 const CONNECTIONS = 32
 
 interface Result {
@@ -167,7 +169,7 @@ async function main(): Promise<void> {
     await sleep(2000)
     await waitFor200(`http://127.0.0.1:${barePort}/`)
     const rows: string[] = []
-    for (const s of SCENARIOS) {
+    for (const s of SCENARIOS.filter((x) => ONLY.length === 0 || ONLY.some((t) => x.name.includes(t)))) {
       const o: Result[] = []
       const b: Result[] = []
       // A scenario with its own settings gets its own instance of our server, started and stopped here.

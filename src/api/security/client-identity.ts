@@ -26,7 +26,13 @@ export const MAX_CLIENT_LABELS = 100
 /** iris_client_requests_total{client, code}: answers per authenticated client, by status class. */
 export class ClientRequests {
   private readonly counter: Counter<'client' | 'code'>
-  private readonly seen = new Set<string>()
+  /**
+   * Each label's children by status class (index 1-5), made on first use: counting is then two lookups
+   * and an add, not prom-client's label hashing (a fresh string per request) on the hot path.
+   */
+  private readonly children = new Map<string, (Counter.Internal | undefined)[]>()
+  /** The children of clients beyond MAX_CLIENT_LABELS, counted as "other". */
+  private readonly other: (Counter.Internal | undefined)[] = []
 
   constructor(registry: Registry) {
     this.counter = new Counter({
@@ -38,11 +44,19 @@ export class ClientRequests {
   }
 
   count(client: string, status: number): void {
-    let label = client
-    if (!this.seen.has(label)) {
-      if (this.seen.size >= MAX_CLIENT_LABELS) label = 'other'
-      else this.seen.add(label)
+    let byClass = this.children.get(client)
+    if (byClass === undefined) {
+      if (this.children.size < MAX_CLIENT_LABELS) {
+        byClass = []
+        this.children.set(client, byClass)
+      } else byClass = this.other
     }
-    this.counter.inc({ client: label, code: `${Math.floor(status / 100)}xx` })
+    const cls = Math.floor(status / 100)
+    let child = byClass[cls]
+    if (child === undefined) {
+      child = this.counter.labels({ client: byClass === this.other ? 'other' : client, code: `${cls}xx` })
+      byClass[cls] = child
+    }
+    child.inc()
   }
 }
