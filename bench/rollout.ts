@@ -4,7 +4,10 @@
  * as versions 1 and 2; rounds alternate three states set through the admin API: no rollout, a canary at 20 %
  * (clients sending X-Client-ID through Fastify, and anonymous through the fast lane), and shadow mode.
  * Prints req/s and p99 per state and round, and each state's median req/s as a ratio to no rollout.
- * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 3), BENCH_WORKERS (default 2).
+ * Each state is warmed up for BENCH_WARM_SECONDS (default 2) before it is timed: a state change loads the
+ * candidate afresh, and a rollout's cost is its steady state. The workers' counts reach the primary every
+ * 250 ms throughout.
+ * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 3), BENCH_WORKERS (default 2), BENCH_WARM_SECONDS.
  */
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,6 +20,7 @@ import { startServer } from '../dev/harness/server-process.js'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 2)
 const KEY = 'bench-rollout-admin-key-0123456789'
 const BODY = JSON.stringify({ input: [[5.1, 3.5, 1.4, 0.2]] })
 
@@ -86,6 +90,9 @@ async function main(): Promise<void> {
       for (const [name, enter] of Object.entries(states)) {
         await enter()
         await new Promise((res) => setTimeout(res, 300))
+        // Steady state, as a rollout runs for hours: every state change loads the candidate afresh in each
+        // worker (its compiled predictor starts cold in V8), so each state is warmed up before it is timed.
+        wrk(url, WARM_SECONDS)
         const res = wrk(url, SECONDS)
         const list = results.get(name) ?? []
         list.push(res)

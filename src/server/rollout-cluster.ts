@@ -72,7 +72,10 @@ export function workerRolloutTally(): TallyPort {
         clearTimeout(timer)
         resolve({ decision: m.decision, sums: m.sums })
       })
-      const msg: CountsMsg = { type: COUNTS, id, delta, rollout }
+      // The identity's four fields only: the engine passes its whole ActiveRollout (models included), which
+      // serialised into every message cost ~80 kB of JSON each way and stalled both event loops.
+      const { key, stable, candidate, mode } = rollout
+      const msg: CountsMsg = { type: COUNTS, id, delta, rollout: { key, stable, candidate, mode } }
       process.send?.(msg)
     })
 }
