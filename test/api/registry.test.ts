@@ -127,6 +127,20 @@ describe('X-Model-Version and the version in logs and metrics', () => {
     )
   })
 
+  it('carries the version on /explain, and in its log line', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/explain',
+      payload: { input: [[5.1, 3.5, 1.4, 0.2]] },
+    })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['x-model-version']).toBe('1')
+    const line = requestLines(logs).find(
+      (l) => (l.request_metrics as { endpoint: string }).endpoint === '/explain',
+    )
+    expect((line?.request_metrics as { model_version?: string }).model_version).toBe('1')
+  })
+
   it('V2 reaches any loaded version by number or alias, and says which answered', async () => {
     for (const [path, version] of [
       [NAME, '1'],

@@ -153,7 +153,8 @@ const explainRoutes: RoutePlugin = async (app, ctx: ApiContext) => {
       const proba = model.predictProba(rows, nRows)
       const idx = argmaxRows(proba, nRows, model.nClasses)
       const body = explainJson(model, nRows, proba, idx, explanation.expectedValue, explanation.contributions)
-      reply.type(JSON_TYPE).send(body)
+      // The version that explained (as every prediction answer says): also its log line's model_version.
+      reply.header('x-model-version', model.version).type(JSON_TYPE).send(body)
       metrics.observePrediction(metrics.seriesFor(model), rowsChild, rows, nRows, idx)
       return reply
     },
