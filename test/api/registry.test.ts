@@ -138,7 +138,8 @@ describe('X-Model-Version and the version in logs and metrics', () => {
     const line = requestLines(logs).find(
       (l) => (l.request_metrics as { endpoint: string }).endpoint === '/explain',
     )
-    expect((line?.request_metrics as { model_version?: string }).model_version).toBe('1')
+    expect(line).toBeDefined()
+    expect((line?.request_metrics as { model_version?: string } | undefined)?.model_version).toBe('1')
   })
 
   it('V2 reaches any loaded version by number or alias, and says which answered', async () => {
