@@ -1,10 +1,12 @@
 // The only module that talks HTTP. Every failure becomes an ApiError whose message a person can act on:
-// unreachable server, time-out, or the API's own {"error": "..."} text with its status code.
+// unreachable server, time-out, or the API's own {"error": "..."} text with its status code (a 401 or 403
+// says a key is needed or lacks the scope: credentials.ts). Every request carries the page's API key, if set.
 // Reply types come from the server's schemas (type-only imports: nothing of the server is bundled).
 
 import type { Static } from 'typebox'
 import type { ExplainResponse } from '../../src/api/contracts/explain.js'
 import type { PredictProbaResponse, PredictResponse } from '../../src/api/contracts/predict.js'
+import { apiKey, keyHeaders, keyProblem } from './credentials.js'
 
 /** POST /predict's reply. */
 export type PredictReply = Static<typeof PredictResponse>
@@ -38,7 +40,9 @@ export interface ApiClientOptions {
   fetch?: typeof fetch
 }
 
-function describeHttp(route: string, status: number, apiMessage: string | null): string {
+function describeHttp(route: string, status: number, apiMessage: string | null, keySent: boolean): string {
+  const refused = keyProblem(status, apiMessage, route, keySent)
+  if (refused !== null) return refused
   const said = apiMessage ?? 'no error message'
   if (status >= 500) {
     return `The API failed on ${route} (HTTP ${status}): ${said}. Try again; if it keeps failing, check the server log.`
@@ -67,11 +71,15 @@ export function createApiClient(options: ApiClientOptions = {}) {
     const route = `${method} ${path}`
     const timeout = AbortSignal.timeout(timeoutMs)
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
+    const key = apiKey()
     let response: Response
     try {
       response = await doFetch(`${baseUrl}${path}`, {
         method,
-        headers: body === null ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === null ? { accept: 'application/json' } : { 'content-type': 'application/json' }),
+          ...keyHeaders(key),
+        },
         body,
         signal: combined,
       })
@@ -88,7 +96,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     if (!response.ok) {
       const apiMessage = await readError(response)
       throw new ApiError(
-        describeHttp(route, response.status, apiMessage),
+        describeHttp(route, response.status, apiMessage, key !== ''),
         'http',
         response.status,
         apiMessage,

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createRecordSplitter, splitCells } from './batch-lines.js'
 import { type AnsweredRow, type StreamOptions, streamPredictions } from './batch-stream.js'
+import { setApiKey } from './credentials.js'
 
 /**
  * A stand-in for POST /predict-proba with a text/csv body, by docs/streaming.md: an optional header (a
@@ -10,10 +11,12 @@ import { type AnsweredRow, type StreamOptions, streamPredictions } from './batch
 function fakeApi(options: { failOn?: number; contentType?: string } = {}) {
   const bodies: string[] = []
   const answers: string[] = []
+  const headers: Headers[] = []
   const fetch = async (_url: RequestInfo | URL, init?: RequestInit) => {
     if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError')
     const text = String(init?.body)
     bodies.push(text)
+    headers.push(new Headers(init?.headers))
     if (options.failOn === bodies.length) throw new TypeError('network error')
     const lines: number[] = []
     const records = createRecordSplitter().push(text, lines)
@@ -47,7 +50,7 @@ function fakeApi(options: { failOn?: number; contentType?: string } = {}) {
       headers: { 'content-type': options.contentType ?? 'text/csv; charset=utf-8' },
     })
   }
-  return { fetch: fetch as typeof globalThis.fetch, bodies, answers }
+  return { fetch: fetch as typeof globalThis.fetch, bodies, answers, headers }
 }
 
 /** `n` rows "<x>,<id>,<label>": x cycles 0..9, the label is right for x < 8. */
@@ -177,5 +180,55 @@ describe('streamPredictions', () => {
   it('refuses an answer that is not the streamed CSV', async () => {
     const result = await run(file(5), fakeApi({ contentType: 'application/json' }))
     expect(result.end).toEqual({ kind: 'broken', message: 'The API did not answer with streamed CSV.' })
+  })
+
+  describe('with the page API key', () => {
+    afterEach(() => setApiKey(''))
+
+    it('sends it as X-API-Key with every body once set, and none while it is empty', async () => {
+      const without = fakeApi()
+      await run(file(100), without)
+      expect(without.headers.some((h) => h.has('x-api-key'))).toBe(false)
+
+      setApiKey('stream-key-0123456789')
+      const api = fakeApi()
+      const result = await run(file(1000), api)
+      expect(result.end).toEqual({ kind: 'done' })
+      expect(api.headers.length).toBeGreaterThan(30)
+      for (const h of api.headers) {
+        expect(h.get('x-api-key')).toBe('stream-key-0123456789')
+        expect(h.get('content-type')).toBe('text/csv')
+      }
+    })
+
+    it("keeps the caller's own headers on top", async () => {
+      setApiKey('stream-key-0123456789')
+      const api = fakeApi()
+      await run(file(10), api, { headers: { 'x-request-id': 'abc' } })
+      expect(api.headers[0]!.get('x-request-id')).toBe('abc')
+      expect(api.headers[0]!.get('x-api-key')).toBe('stream-key-0123456789')
+    })
+
+    for (const [status, sent, words] of [
+      [401, false, /^This server needs an API key for POST \/predict-proba \(HTTP 401\)/],
+      [401, true, /^The API key was not accepted for POST \/predict-proba \(HTTP 401\)/],
+      [403, true, /^The API key lacks the scope for POST \/predict-proba \(HTTP 403\)/],
+    ] as const) {
+      it(`ends a ${status} (${sent ? 'key sent' : 'no key'}) as denied, in words that quote the API`, async () => {
+        if (sent) setApiKey('stream-key-0123456789')
+        const said = status === 401 ? 'invalid API key' : 'insufficient_scope: needs "predict"'
+        const deny = (async () =>
+          new Response(JSON.stringify({ error: said }), {
+            status,
+            headers: { 'content-type': 'application/json' },
+          })) as typeof fetch
+        const result = await run(file(5), { ...fakeApi(), fetch: deny })
+        expect(result.end).toMatchObject({ kind: 'denied', status })
+        const message = (result.end as { message: string }).message
+        expect(message).toMatch(words)
+        expect(message).toContain(`The API said: ${said}`)
+        expect(result.snapshot.rows).toBe(0)
+      })
+    }
   })
 })

@@ -3,12 +3,13 @@ import { type Body, bodyText, type Fault, fileLine, readBodies, readFault } from
 import { createBlobBuilder } from './batch-download.js'
 import { createRecordSplitter, splitCells } from './batch-lines.js'
 import { createTally, type TallySnapshot, utf8Length } from './batch-tally.js'
+import { apiKey, keyHeaders, keyProblem } from './credentials.js'
 
 // Streams a CSV file of any size through POST /predict-proba (Content-Type text/csv, docs/streaming.md):
 // the file is read as a stream and sent in bodies of ~64 kB of whole records (batch-body.ts says why not
 // in one request), a few in flight at once; the answers are taken in order, counted, and collected in a
 // Blob for download. Memory stays flat whatever the file's size: only the first `keepRows` rows are kept
-// as cells, for the table.
+// as cells, for the table. Each request carries the page's API key when one is set (credentials.ts).
 
 /** Requests in flight at once: the next bodies are sent while an answer is read. */
 const IN_FLIGHT = 3
@@ -22,7 +23,7 @@ export interface AnsweredRow {
 export interface StreamOptions {
   file: Blob
   url?: string
-  /** Extra request headers (an API key, when the page's API client sends one). */
+  /** Extra request headers, over the page's API key header (credentials.ts). */
   headers?: Record<string, string>
   /** Names of the label column besides species/class/label...: the model's training target. */
   labelNames?: readonly string[]
@@ -44,6 +45,8 @@ export type StreamEnd =
   | { kind: 'stopped'; fault: Fault & { rows: number } }
   /** An HTTP error other than a bad line: the API's message. */
   | { kind: 'refused'; status: number; message: string }
+  /** A 401 or 403: the key is missing, not accepted or lacks the scope, in words (quoting the API). */
+  | { kind: 'denied'; status: 401 | 403; message: string }
   /** No answer, a broken connection, an unreadable file, or an answer that is not the streamed CSV. */
   | { kind: 'broken'; message: string }
   | { kind: 'cancelled' }
@@ -62,15 +65,18 @@ interface Answer {
   readonly text: string
 }
 
-function apiError(text: string): string {
+/** The API's `error` text, or null when the answer is not its JSON error (e.g. a proxy's error page). */
+function apiMessage(text: string): string | null {
   try {
     const body = JSON.parse(text) as { error?: unknown }
     if (typeof body?.error === 'string') return body.error
   } catch {
-    // Not JSON (e.g. a proxy's error page): the status is all there is.
+    // Not JSON: the status is all there is.
   }
-  return 'no error message'
+  return null
 }
+
+const apiError = (text: string): string => apiMessage(text) ?? 'no error message'
 
 const same = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i])
@@ -87,6 +93,8 @@ export async function streamPredictions(options: StreamOptions): Promise<StreamR
   let layout: AnswerLayout | null = null
   /** The file's header record, sent before each body after the first; null when the file has none. */
   let header: string | null = null
+  /** The key of the whole stream, read once: a key typed meanwhile applies to the next file. */
+  const key = apiKey()
 
   const result = (end: StreamEnd): StreamResult => {
     stop.abort()
@@ -97,7 +105,7 @@ export async function streamPredictions(options: StreamOptions): Promise<StreamR
   async function post(text: string): Promise<Answer> {
     const response = await doFetch(options.url ?? '/predict-proba', {
       method: 'POST',
-      headers: { 'content-type': 'text/csv', accept: 'text/csv', ...options.headers },
+      headers: { 'content-type': 'text/csv', accept: 'text/csv', ...keyHeaders(key), ...options.headers },
       body: text,
       signal,
     })
@@ -110,6 +118,10 @@ export async function streamPredictions(options: StreamOptions): Promise<StreamR
     const prepended = !first && header !== null
     const where = (fault: Fault): Fault =>
       fault.line === null ? fault : { ...fault, line: fileLine(body, prepended, fault.line) }
+    if (answer.status === 401 || answer.status === 403) {
+      const message = keyProblem(answer.status, apiMessage(answer.text), 'POST /predict-proba', key !== '')!
+      return { kind: 'denied', status: answer.status, message }
+    }
     if (answer.status < 200 || answer.status >= 300) {
       const fault = where(readFault(apiError(answer.text)))
       if (answer.status === 400 && fault.line !== null && tally.rows > 0)

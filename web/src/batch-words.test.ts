@@ -23,6 +23,11 @@ describe('endText', () => {
     )
   })
 
+  it('gives a denial (no key, or a key without the scope) in its own words', () => {
+    const message = 'This server needs an API key for POST /predict-proba (HTTP 401): type it in.'
+    expect(endText({ kind: 'denied', status: 401, message }, 'a.csv', 0)).toBe(message)
+  })
+
   it('says a cancel or a broken connection kept what had come', () => {
     expect(endText({ kind: 'cancelled' }, 'a.csv', 2500)).toBe(
       'Cancelled after 2,500 rows. The 2,500 rows answered before it are in the partial download.',

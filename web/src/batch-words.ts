@@ -1,8 +1,9 @@
 import { faultText } from './batch-answer.js'
 import type { StreamEnd } from './batch-stream.js'
 
-// What the batch panel says when a streamed file has ended: done, stopped at a bad line, refused, broken
-// or cancelled, and whether the rows answered so far are in a partial download.
+// What the batch panel says when a streamed file has ended: done, stopped at a bad line, refused, denied
+// (no key, or a key without the scope), broken or cancelled, and whether the rows answered so far are in a
+// partial download.
 
 const count = new Intl.NumberFormat('en-US')
 
@@ -16,6 +17,7 @@ export function endText(end: StreamEnd, fileName: string, rows: number): string 
       return `The API stopped at a bad line of ${fileName}: ${faultText(end.fault)}.${kept}`
     case 'refused':
       return `The API refused ${fileName} (HTTP ${end.status}): ${end.message}${kept ? `.${kept}` : ''}`
+    case 'denied':
     case 'broken':
       return `${end.message}${kept}`
     case 'cancelled':

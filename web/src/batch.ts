@@ -151,6 +151,8 @@ export function createBatchPanel({
     if (snapshot.rows > 0 || end.kind === 'done')
       setResult({ blob: () => run.blob, partial: end.kind !== 'done' })
     say(endText(end, chosen.name, snapshot.rows), end.kind !== 'done' && end.kind !== 'cancelled')
+    // A missing key or scope concerns the whole page, not just this file: it goes to the notices as well.
+    if (end.kind === 'denied') notices.error(NOTICE_KEY, `Batch: ${end.message}`)
   }
 
   file.addEventListener('change', () => {

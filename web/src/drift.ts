@@ -1,7 +1,9 @@
 // The drift view: GET /drift on demand, the verdict in words, the statistics per measurement and each
-// measurement's training and live distributions overlaid (drift-chart.ts).
+// measurement's training and live distributions overlaid (drift-chart.ts). The request carries the page's
+// API key when one is set; a 401 or 403 says a key is needed or lacks the scope (credentials.ts).
 
 import './drift.css'
+import { apiKey, keyHeaders, keyProblem } from './credentials.js'
 import { el } from './dom.js'
 import { driftChart } from './drift-chart.js'
 import { type DriftReply, driftVerdict, formatP } from './drift-words.js'
@@ -9,9 +11,10 @@ import { featureLabel } from './feature-labels.js'
 import { formatDecimal } from './format.js'
 
 async function readDrift(signal: AbortSignal): Promise<DriftReply> {
+  const key = apiKey()
   let res: Response
   try {
-    res = await fetch('/drift', { headers: { accept: 'application/json' }, signal })
+    res = await fetch('/drift', { headers: { accept: 'application/json', ...keyHeaders(key) }, signal })
   } catch {
     throw new Error(
       'Cannot reach the prediction API (GET /drift). Check that the server is running, then try again.',
@@ -19,12 +22,16 @@ async function readDrift(signal: AbortSignal): Promise<DriftReply> {
   }
   if (!res.ok) {
     let message = `HTTP ${res.status}`
+    let said: string | null = null
     try {
-      message = `${message}: ${((await res.json()) as { error?: string }).error ?? ''}`
+      said = ((await res.json()) as { error?: string }).error ?? null
+      message = `${message}: ${said ?? ''}`
     } catch {
       // not JSON: the status says enough
     }
-    throw new Error(`The API refused GET /drift (${message}).`)
+    throw new Error(
+      keyProblem(res.status, said, 'GET /drift', key !== '') ?? `The API refused GET /drift (${message}).`,
+    )
   }
   return (await res.json()) as DriftReply
 }

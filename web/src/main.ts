@@ -1,6 +1,7 @@
 import raw from '../../data/iris.csv?raw'
 import './styles.css'
 import { ApiError, createApiClient } from './api.js'
+import { apiKey, setApiKey } from './credentials.js'
 import { byId, el } from './dom.js'
 import { setupDrift } from './drift.js'
 import { parseTrainingCsv } from './iris-data.js'
@@ -15,7 +16,8 @@ import { wordingFor } from './wording.js'
 // Reads the served model (GET /model), then builds the page for it (page.ts): Iris gets the seed's page,
 // any other model its own inputs, classes and plot. If the model cannot be read, the page says so and
 // "Try again" builds it once it can. The bundled Iris CSV is the fallback data of an Iris model that
-// came without a training summary.
+// came without a training summary. The header's "API key" field sets the key every request sends
+// (credentials.ts); a new key retries what the page needs (the model, then the live prediction).
 
 const irisData = parseTrainingCsv(raw)
 const api = createApiClient()
@@ -43,6 +45,12 @@ async function loadModel(): Promise<boolean> {
     return false
   }
 }
+
+const keyInput = byId<HTMLInputElement>('api-key')
+keyInput.value = apiKey()
+keyInput.addEventListener('input', () => setApiKey(keyInput.value))
+// On Enter or leaving the field, not on every keystroke: a half-typed key would only be refused.
+keyInput.addEventListener('change', () => void start())
 
 setupDrift(byId<HTMLButtonElement>('drift-check'), byId('drift-body'))
 setupModelsView(byId('models-view'))

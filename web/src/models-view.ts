@@ -2,8 +2,11 @@
 // accuracy with its 95 % interval), the rollout's state and traffic split, paired accuracy with McNemar's p
 // shadow agreement and each version's p99 prediction time, and the history of alias changes (promotions,
 // rollbacks, rollouts; newest first) (wording in models-view-words.ts). Promote / rollback buttons appear once
-// an admin key is typed; it is sent as X-API-Key and a refusal shows the server's JSON error text.
+// an admin key is typed; it is sent as X-API-Key and a refusal shows the server's JSON error text. The reads
+// (GET /models) carry the page's API key instead (credentials.ts): admin keys hold only the admin scope, and a
+// 401 or 403 on a read says a key is needed or lacks the scope.
 
+import { apiKey, keyHeaders, keyProblem } from './credentials.js'
 import { el } from './dom.js'
 import { formatDate } from './format.js'
 import {
@@ -20,29 +23,40 @@ import {
   shadowText,
 } from './models-view-words.js'
 
-async function errorText(res: Response, route: string): Promise<string> {
+/** `pageKey`: the page's key when the request carried it (a read), so a 401/403 is said in its words. */
+async function errorText(res: Response, route: string, pageKey: string | null): Promise<string> {
   let message = `HTTP ${res.status}`
+  let said: string | null = null
   try {
     const body = (await res.json()) as { error?: unknown }
-    if (typeof body.error === 'string') message = `${message}: ${body.error}`
+    if (typeof body.error === 'string') {
+      said = body.error
+      message = `${message}: ${said}`
+    }
   } catch {
     // not JSON: the status says enough
   }
-  return `The API refused ${route} (${message}).`
+  const refused = pageKey === null ? null : keyProblem(res.status, said, route, pageKey !== '')
+  return refused ?? `The API refused ${route} (${message}).`
 }
 
-/** `route` is "METHOD /path"; the reply's JSON, or an Error whose message quotes the API's own. */
-async function call(route: string, headers: Record<string, string> = {}): Promise<unknown> {
+/**
+ * `route` is "METHOD /path"; the reply's JSON, or an Error whose message quotes the API's own. An admin
+ * action sends `adminKey`; a read sends the page's API key, if one is set.
+ */
+async function call(route: string, adminKey?: string): Promise<unknown> {
   const [method, path] = route.split(' ') as [string, string]
+  const pageKey = adminKey === undefined ? apiKey() : null
+  const key = adminKey === undefined ? keyHeaders(pageKey ?? '') : { 'x-api-key': adminKey }
   let res: Response
   try {
-    res = await fetch(path, { method, headers: { accept: 'application/json', ...headers } })
+    res = await fetch(path, { method, headers: { accept: 'application/json', ...key } })
   } catch {
     throw new Error(
       `Cannot reach the prediction API (${route}). Check that the server is running, then try again.`,
     )
   }
-  if (!res.ok) throw new Error(await errorText(res, route))
+  if (!res.ok) throw new Error(await errorText(res, route, pageKey))
   return res.json()
 }
 
@@ -163,7 +177,7 @@ export function setupModelsView(root: HTMLElement): void {
   const act = (route: string, done: string) => async () => {
     result.classList.remove('inline-error')
     try {
-      const state = (await call(route, { 'x-api-key': keyInput.value.trim() })) as RolloutView
+      const state = (await call(route, keyInput.value.trim())) as RolloutView
       result.textContent = `${done} Rollout: ${rolloutHeadline(state)}`
       await refresh()
     } catch (err) {
