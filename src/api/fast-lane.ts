@@ -47,15 +47,18 @@ export interface FastLaneOptions {
 }
 
 /**
- * What the Fastify hooks would decide for one prediction request, before its body is read: the extra
- * headers of the answer (rate-limit fields), or a promise of them (a token to verify, a remote counter), or
- * null to leave the request to Fastify (e.g. a CORS request). A refusal throws (or rejects with) an error
- * carrying its status, message and `responseHeaders` (WWW-Authenticate, Retry-After...).
+ * What the Fastify hooks would decide for one prediction request, before its body is read. `declines`: the
+ * request is left to Fastify (e.g. a CORS request), asked before anything is stamped on it. `admit`: the
+ * extra headers of the answer (rate-limit fields), or a promise of them (a token to verify, a remote
+ * counter); a refusal throws (or rejects with) an error carrying its status, message and
+ * `responseHeaders` (WWW-Authenticate, Retry-After...). It runs after genReqId, as Fastify's hooks do, so
+ * every request gets its stamps (arrival, then client) in the same order: one object shape in V8.
  */
 export interface LaneChecks {
   /** Headers on every answer of the lane while these checks apply (name, value, ...). */
   headers?: readonly string[]
-  admit(req: IncomingMessage, access: Access): readonly string[] | Promise<readonly string[]> | null
+  declines(req: IncomingMessage): boolean
+  admit(req: IncomingMessage, access: Access): readonly string[] | Promise<readonly string[]>
 }
 
 /** An error that adds headers to its answer (name, value, ...). */
@@ -102,21 +105,20 @@ export class FastLane {
     ) {
       return false
     }
-    let admitted: readonly string[] | Promise<readonly string[]> = NO_HEADERS
     const checks = this.options.checks
+    if (checks?.declines(req) === true) return false
+    const id = this.options.genReqId(req)
+    let admitted: readonly string[] | Promise<readonly string[]> = NO_HEADERS
     if (checks !== undefined) {
-      let outcome: ReturnType<LaneChecks['admit']>
       try {
-        outcome = checks.admit(req, PREDICTION_ACCESS)
+        admitted = checks.admit(req, PREDICTION_ACCESS)
       } catch (err) {
         // Refused before the body: answered now (Node discards the unread body, as for Fastify's hooks).
-        this.fail(req, res, endpoint, this.options.genReqId(req), err, false)
+        this.fail(req, res, endpoint, id, err, false)
         return true
       }
-      if (outcome === null) return false
-      admitted = outcome
     }
-    this.readBody(req, res, endpoint, this.options.genReqId(req), declared, admitted)
+    this.readBody(req, res, endpoint, id, declared, admitted)
     return true
   }
 

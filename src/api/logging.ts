@@ -79,10 +79,10 @@ export interface RequestMetricsLine {
   latency_ms: number
   request_id: string
   error: string | null
-  /** The registry version that answered (prediction routes). */
-  model_version?: string
-  /** The authenticated client's name (API key name or token subject; never the credential). */
-  client?: string
+  /** The registry version that answered (prediction routes); undefined: not written. */
+  model_version?: string | undefined
+  /** The authenticated client's name (API key name or token subject; never the credential); undefined: not written. */
+  client?: string | undefined
 }
 
 const INFO = 30

@@ -65,8 +65,10 @@ export class RouteRecorder {
         latency_ms: Math.round(ms * 100) / 100,
         request_id: id,
         error,
-        ...(modelVersion === undefined ? {} : { model_version: modelVersion }),
-        ...(client === undefined ? {} : { client }),
+        // Always both keys (undefined when absent: not written), so every line object has one shape; the
+        // conditional spreads this replaces cost a slow-path property definition per request with a client.
+        model_version: modelVersion,
+        client,
       },
       err,
     )

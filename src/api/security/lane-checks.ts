@@ -55,8 +55,8 @@ export function laneChecks(options: SecurityOptions): LaneChecks {
   return {
     // @fastify/cors marks every answer as varying by Origin (its origin check is a function); so does the lane.
     headers: cors ? ['vary', 'Origin'] : NONE,
+    declines: (req: IncomingMessage) => cors && req.headers.origin !== undefined,
     admit(req: IncomingMessage, access: Access) {
-      if (cors && req.headers.origin !== undefined) return null
       if (blockedPolicy !== undefined) {
         const d = limiter!.blocked(clientAddress(req, trust))
         if (d !== undefined)
