@@ -16,22 +16,12 @@ import { createReadStream, createWriteStream, readdirSync, readFileSync } from '
 import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core'
+import type { Browser, CDPSession, Page } from 'playwright-core'
 import { ensureBuilt, ROOT } from '../dev/harness/build.js'
+import { launchChromium } from '../dev/harness/chromium.js'
 import { rssMb, startServer, waitFor200 } from '../dev/harness/server-process.js'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const TIMEOUT_MS = 5 * 60_000
 const SAMPLE_MS = 250
 const HEADER = 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,species'
@@ -302,12 +292,7 @@ async function main(dir: string, cleanup: (fn: () => Promise<unknown>) => void):
   const server = await startServer({ WORKERS: '1', LOG_LEVEL: 'warn', WEB_ROOT: web }, { stdout: 'ignore' })
   cleanup(() => server.stop(10_000))
   await waitFor200(`${server.base}/health/ready`, 1, 60_000, server)
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    timeout: 60_000,
-  })
+  const browser = await launchChromium()
   cleanup(() => browser.close())
 
   console.log(

@@ -1,23 +1,10 @@
 import { existsSync } from 'node:fs'
-import { type Browser, chromium } from 'playwright-core'
+import { chromiumPath } from '../../dev/harness/chromium.js'
+
+export { CHROMIUM_ARGS, chromiumPath, launchChromium } from '../../dev/harness/chromium.js'
 
 // Debian's Chromium driven by playwright-core (no bundled browser download). A missing browser skips the
 // browser tests loudly on a workstation and fails them under CI=true, where .ci/run installs it.
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-}
 
 /** The browser path when present; null (after a loud warning) when absent outside CI; throws under CI. */
 export function findChromium(): string | null {
@@ -29,8 +16,4 @@ export function findChromium(): string | null {
   if (process.env.CI === 'true') throw new Error(`${message} Under CI=true a missing browser is a failure.`)
   console.warn(`\n${'!'.repeat(100)}\nSKIPPING BROWSER TESTS: ${message}\n${'!'.repeat(100)}\n`)
   return null
-}
-
-export function launchChromium(executablePath: string): Promise<Browser> {
-  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 })
 }

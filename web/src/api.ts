@@ -50,16 +50,26 @@ function describeHttp(route: string, status: number, apiMessage: string | null, 
   return `The API refused ${route} (HTTP ${status}): ${said}`
 }
 
-async function readError(response: Response): Promise<string | null> {
+/** The API's own `error` text from an answer's body, or null (not JSON, e.g. a proxy's error page). */
+export function apiErrorOf(text: string): string | null {
   try {
-    const body = (await response.json()) as unknown
+    const body = JSON.parse(text) as unknown
     if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') {
       return (body as { error: string }).error
     }
   } catch {
-    // A non-JSON error page (e.g. from a proxy): the status code is all we can report.
+    // Not JSON: the status code is all there is to report.
   }
   return null
+}
+
+/** The same, read from a Response (an unreadable body counts as none). */
+export async function readError(response: Response): Promise<string | null> {
+  try {
+    return apiErrorOf(await response.text())
+  } catch {
+    return null
+  }
 }
 
 export function createApiClient(options: ApiClientOptions = {}) {

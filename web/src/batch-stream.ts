@@ -1,3 +1,4 @@
+import { apiErrorOf } from './api.js'
 import { type AnswerLayout, readErrorRecord, readLayout } from './batch-answer.js'
 import { type Body, bodyText, type Fault, fileLine, readBodies, readFault } from './batch-body.js'
 import { createBlobBuilder } from './batch-download.js'
@@ -65,18 +66,7 @@ interface Answer {
   readonly text: string
 }
 
-/** The API's `error` text, or null when the answer is not its JSON error (e.g. a proxy's error page). */
-function apiMessage(text: string): string | null {
-  try {
-    const body = JSON.parse(text) as { error?: unknown }
-    if (typeof body?.error === 'string') return body.error
-  } catch {
-    // Not JSON: the status is all there is.
-  }
-  return null
-}
-
-const apiError = (text: string): string => apiMessage(text) ?? 'no error message'
+const apiError = (text: string): string => apiErrorOf(text) ?? 'no error message'
 
 const same = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i])
@@ -119,7 +109,7 @@ export async function streamPredictions(options: StreamOptions): Promise<StreamR
     const where = (fault: Fault): Fault =>
       fault.line === null ? fault : { ...fault, line: fileLine(body, prepended, fault.line) }
     if (answer.status === 401 || answer.status === 403) {
-      const message = keyProblem(answer.status, apiMessage(answer.text), 'POST /predict-proba', key !== '')!
+      const message = keyProblem(answer.status, apiErrorOf(answer.text), 'POST /predict-proba', key !== '')!
       return { kind: 'denied', status: answer.status, message }
     }
     if (answer.status < 200 || answer.status >= 300) {

@@ -3,6 +3,7 @@
 // API key when one is set; a 401 or 403 says a key is needed or lacks the scope (credentials.ts).
 
 import './drift.css'
+import { readError } from './api.js'
 import { apiKey, keyHeaders, keyProblem } from './credentials.js'
 import { el } from './dom.js'
 import { driftChart } from './drift-chart.js'
@@ -21,16 +22,10 @@ async function readDrift(signal: AbortSignal): Promise<DriftReply> {
     )
   }
   if (!res.ok) {
-    let message = `HTTP ${res.status}`
-    let said: string | null = null
-    try {
-      said = ((await res.json()) as { error?: string }).error ?? null
-      message = `${message}: ${said ?? ''}`
-    } catch {
-      // not JSON: the status says enough
-    }
+    const said = await readError(res)
     throw new Error(
-      keyProblem(res.status, said, 'GET /drift', key !== '') ?? `The API refused GET /drift (${message}).`,
+      keyProblem(res.status, said, 'GET /drift', key !== '') ??
+        `The API refused GET /drift (HTTP ${res.status}${said === null ? '' : `: ${said}`}).`,
     )
   }
   return (await res.json()) as DriftReply

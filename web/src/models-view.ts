@@ -6,6 +6,7 @@
 // (GET /models) carry the page's API key instead (credentials.ts): admin keys hold only the admin scope, and a
 // 401 or 403 on a read says a key is needed or lacks the scope.
 
+import { readError } from './api.js'
 import { apiKey, keyHeaders, keyProblem } from './credentials.js'
 import { el } from './dom.js'
 import { formatDate } from './format.js'
@@ -25,19 +26,9 @@ import {
 
 /** `pageKey`: the page's key when the request carried it (a read), so a 401/403 is said in its words. */
 async function errorText(res: Response, route: string, pageKey: string | null): Promise<string> {
-  let message = `HTTP ${res.status}`
-  let said: string | null = null
-  try {
-    const body = (await res.json()) as { error?: unknown }
-    if (typeof body.error === 'string') {
-      said = body.error
-      message = `${message}: ${said}`
-    }
-  } catch {
-    // not JSON: the status says enough
-  }
+  const said = await readError(res)
   const refused = pageKey === null ? null : keyProblem(res.status, said, route, pageKey !== '')
-  return refused ?? `The API refused ${route} (${message}).`
+  return refused ?? `The API refused ${route} (HTTP ${res.status}${said === null ? '' : `: ${said}`}).`
 }
 
 /**
