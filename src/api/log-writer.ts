@@ -74,6 +74,20 @@ export class LogWriter {
     this.len += this.buf.write(line, this.len)
   }
 
+  /**
+   * Encode one line straight into the buffer: `encode(buf, at)` writes at most `maxBytes` bytes from `at`
+   * and returns the end, or -1 to write nothing (then the caller writes its line as text). Lines longer
+   * than a quarter of the buffer are the caller's to write as text (returns false).
+   */
+  encode<T>(maxBytes: number, encode: (buf: Buffer, at: number, arg: T) => number, arg: T): boolean {
+    if (maxBytes * 4 > this.size) return false
+    if (this.len + maxBytes > this.size) this.flush()
+    const end = encode(this.buf, this.len, arg)
+    if (end < 0) return false
+    this.len = end
+    return true
+  }
+
   /** Start writing what is buffered; `cb` runs once everything written so far is out. */
   flush(cb?: () => void): void {
     if (this.len > 0) this.enqueue(this.take())

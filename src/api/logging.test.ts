@@ -1,5 +1,9 @@
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createLogger, logRequest, type RequestMetricsLine } from './logging.js'
+import { bufferedStdout, createLogger, logRequest, type RequestMetricsLine } from './logging.js'
+import { requestLineText } from './request-line.js'
 
 function capture(level = 'info') {
   const lines: string[] = []
@@ -55,5 +59,38 @@ describe('logRequest', () => {
     const silent = capture('silent')
     logRequest(silent.logger, line({ status_code: 500, error: 'x' }))
     expect(silent.lines).toHaveLength(0)
+  })
+})
+
+describe('bufferedStdout request lines', () => {
+  it('encodes request lines into its buffer, byte for byte what the text form writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iris-log-'))
+    const file = join(dir, 'out.log')
+    const fd = openSync(file, 'w')
+    const stream = bufferedStdout(fd) as ReturnType<typeof bufferedStdout> & {
+      flush(cb: () => void): void
+    }
+    const logger = createLogger('info', stream)
+    const lines = [
+      line(),
+      line({ model_version: '7', client: 'batch-team', latency_ms: 0.5 }),
+      line({ status_code: 429, error: 'rate limit exceeded: "x"\n', endpoint: '/predict-proba' }),
+      // Longer than a quarter of the buffer: written as text.
+      line({ status_code: 400, error: 'é'.repeat(5000) }),
+      // An id the encoder declines: written as text.
+      line({ request_id: 'not"sane' }),
+    ]
+    for (const l of lines) logRequest(logger, l)
+    await new Promise<void>((done) => stream.flush(() => done()))
+    closeSync(fd)
+    const written = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+    expect(written).toHaveLength(lines.length)
+    written.forEach((w, i) => {
+      const l = lines[i] as RequestMetricsLine
+      const untimed = (s: string) => s.replace(/"timestamp":"[^"]*"/, '')
+      expect(untimed(`${w}\n`)).toBe(untimed(requestLineText(l, l.status_code >= 400)))
+    })
   })
 })

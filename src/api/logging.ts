@@ -4,29 +4,26 @@
  * 4xx/5xx at error level (as the seed). Measured per request (docs/decisions/011-request-logging.md): pino's
  * default async destination hands every line to the libuv thread pool (~75 us CPU per request); a sync write
  * is a syscall per line; a 64 KiB buffer flushed when full or every LOG_FLUSH_MS is cheapest. The request line
- * itself is written by hand (pino's object serialisation cost more than the prediction); other logs use pino.
+ * is written by hand (./request-line.ts: pino's object serialisation cost more than the prediction), and our
+ * stdout encodes it straight into that buffer (docs/decisions/026-request-line-encoding.md); other logs use pino.
  */
 import pino, { type DestinationStream, type Logger } from 'pino'
 import { LogWriter } from './log-writer.js'
+import {
+  encodeRequestLine,
+  isoNow,
+  type RequestMetricsLine,
+  requestLineMaxBytes,
+  requestLineText,
+} from './request-line.js'
 
 export type { Logger } from 'pino'
+export { isoNow, type RequestMetricsLine } from './request-line.js'
 
 export const SERVICE_NAME = 'iris-prediction-api'
 
 /** Longest a buffered log line waits before it is written. */
 export const LOG_FLUSH_MS = 100
-
-let isoMs = -1
-let isoText = ''
-/** ISO 8601 time of day to the millisecond, formatted once per millisecond (many lines share one). */
-export function isoNow(): string {
-  const now = Date.now()
-  if (now !== isoMs) {
-    isoMs = now
-    isoText = new Date(now).toISOString()
-  }
-  return isoText
-}
 
 const isoTimestamp = () => `,"timestamp":"${isoNow()}"`
 
@@ -43,9 +40,25 @@ export function bufferedStdout(fd = 1): DestinationStream {
       const c = line.charCodeAt(10)
       if (c === 69 || c === 87 || c === 70) writer.flush() // E, W, F
     },
+    requestLine(line: RequestMetricsLine, failed: boolean) {
+      if (!writer.encode(requestLineMaxBytes(line), failed ? encodeError : encodeInfo, line)) {
+        writer.write(requestLineText(line, failed))
+      }
+      if (failed) writer.flush()
+    },
     flush: (cb?: (err?: Error) => void) => writer.flush(cb),
     flushSync: () => writer.flushSync(),
-  } as DestinationStream
+  } as RequestLineSink
+}
+
+const encodeInfo = (buf: Buffer, at: number, line: RequestMetricsLine) =>
+  encodeRequestLine(buf, at, line, false)
+const encodeError = (buf: Buffer, at: number, line: RequestMetricsLine) =>
+  encodeRequestLine(buf, at, line, true)
+
+/** A destination that takes request lines as they are, to encode them itself (bufferedStdout). */
+interface RequestLineSink extends DestinationStream {
+  requestLine(line: RequestMetricsLine, failed: boolean): void
 }
 
 /** The app's logger. `destination` defaults to buffered stdout (tests pass their own). */
@@ -72,26 +85,13 @@ export function flushLogs(logger: Logger): void {
   }
 }
 
-export interface RequestMetricsLine {
-  endpoint: string
-  method: string
-  status_code: number
-  latency_ms: number
-  request_id: string
-  error: string | null
-  /** The registry version that answered (prediction routes); undefined: not written. */
-  model_version?: string | undefined
-  /** The authenticated client's name (API key name or token subject; never the credential); undefined: not written. */
-  client?: string | undefined
-}
-
 const INFO = 30
 const ERROR = 50
 
 /**
- * The seed's request line, the same JSON pino would write, built by hand. `request_id` needs no escaping
- * (sane ids are [A-Za-z0-9._-], others are replaced by UUIDs) nor does `method` (Node only accepts tokens).
- * `err` (unexpected 5xx only) adds the cause and stack to the same line through pino's err serialiser.
+ * The seed's request line (request-line.ts), the same JSON pino would write: encoded straight into the
+ * buffer of our stdout destination, or as text for any other destination. `err` (unexpected 5xx only) adds
+ * the cause and stack to the same line through pino's err serialiser.
  */
 export function logRequest(logger: Logger, line: RequestMetricsLine, err?: unknown): void {
   const failed = line.status_code >= 400
@@ -100,10 +100,9 @@ export function logRequest(logger: Logger, line: RequestMetricsLine, err?: unkno
     logger.error({ request_metrics: line, err }, 'Request completed')
     return
   }
-  const stream = (logger as unknown as Record<symbol, DestinationStream>)[
-    pino.symbols.streamSym
-  ] as DestinationStream
-  stream.write(
-    `{"level":"${failed ? 'ERROR' : 'INFO'}","timestamp":"${isoNow()}","request_metrics":{"endpoint":${JSON.stringify(line.endpoint)},"method":"${line.method}","status_code":${line.status_code},"latency_ms":${line.latency_ms},"request_id":"${line.request_id}","error":${line.error === null ? 'null' : JSON.stringify(line.error)}${line.model_version === undefined ? '' : `,"model_version":${JSON.stringify(line.model_version)}`}${line.client === undefined ? '' : `,"client":${JSON.stringify(line.client)}`}},"message":"Request completed"}\n`,
-  )
+  const stream = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym] as
+    | DestinationStream
+    | RequestLineSink
+  if ('requestLine' in stream) stream.requestLine(line, failed)
+  else stream.write(requestLineText(line, failed))
 }
