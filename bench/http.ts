@@ -181,9 +181,10 @@ async function main(): Promise<void> {
       const port = own?.port ?? oursPort
       try {
         await load(`http://127.0.0.1:${port}${s.path}`, s.body, 2, s.headers) // warm-up (JIT)
-        await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, 2)
+        // The same request to both servers: the bare one gets the scenario's headers too (it ignores them).
+        await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, 2, s.headers)
         for (let r = 0; r < ROUNDS; r++) {
-          b.push(await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, SECONDS))
+          b.push(await load(`http://127.0.0.1:${barePort}${s.path}`, s.body, SECONDS, s.headers))
           o.push(await load(`http://127.0.0.1:${port}${s.path}`, s.body, SECONDS, s.headers))
         }
       } finally {

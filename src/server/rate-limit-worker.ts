@@ -68,13 +68,60 @@ interface Group {
 /** Leases kept before expired ones are swept (and, past twice that, all dropped: their tokens stay spent). */
 const MAX_LEASES = 50_000
 
-const leaseKey = (client: string, windowMs: number) => `${windowMs}\u0000${client}`
+const groupKey = (client: string, limit: number, windowMs: number) =>
+  `${limit}\u0000${windowMs}\u0000${client}`
+
+/**
+ * The leases held, by window length then client: a request's lookup is two Map gets with strings that
+ * already exist (a key joined per request would be a new string to hash every time).
+ */
+class Leases {
+  private readonly byWindow = new Map<number, Map<string, Lease>>()
+  size = 0
+
+  get(client: string, windowMs: number): Lease | undefined {
+    return this.byWindow.get(windowMs)?.get(client)
+  }
+
+  set(client: string, windowMs: number, lease: Lease): void {
+    let table = this.byWindow.get(windowMs)
+    if (table === undefined) {
+      table = new Map()
+      this.byWindow.set(windowMs, table)
+    }
+    const before = table.size
+    table.set(client, lease)
+    this.size += table.size - before
+  }
+
+  delete(client: string, windowMs: number): void {
+    const table = this.byWindow.get(windowMs)
+    if (table?.delete(client) === true) this.size--
+  }
+
+  /** Drop the leases `drop` picks. */
+  sweep(drop: (lease: Lease) => boolean): void {
+    for (const table of this.byWindow.values()) {
+      for (const [client, lease] of table) {
+        if (drop(lease)) {
+          table.delete(client)
+          this.size--
+        }
+      }
+    }
+  }
+
+  clear(): void {
+    this.byWindow.clear()
+    this.size = 0
+  }
+}
 
 export class ClusterLimiterStore implements LimiterStore {
   readonly kind = 'cluster'
   private groups = new Map<string, Group>()
   private next = 0
-  private readonly leases = new Map<string, Lease>()
+  private readonly leases = new Leases()
   private readonly inFlight = new Map<number, { groups: Group[]; sentAt: number; timer: NodeJS.Timeout }>()
   private readonly stop: () => void
 
@@ -90,8 +137,7 @@ export class ClusterLimiterStore implements LimiterStore {
   }
 
   hit(client: string, limit: number, windowMs: number): Decision | Promise<Decision> {
-    const key = leaseKey(client, windowMs)
-    const lease = this.leases.get(key)
+    const lease = this.leases.get(client, windowMs)
     if (lease !== undefined && lease.left > 0 && lease.limit === limit) {
       const t = this.now()
       if (t < lease.expires) {
@@ -101,11 +147,11 @@ export class ClusterLimiterStore implements LimiterStore {
     }
     return new Promise((resolve, reject) => {
       if (this.groups.size === 0) setImmediate(this.flush)
-      const groupKey = `${limit}\u0000${key}`
-      let group = this.groups.get(groupKey)
+      const key = groupKey(client, limit, windowMs)
+      let group = this.groups.get(key)
       if (group === undefined) {
         group = { client, windowMs, limit, waiting: [] }
-        this.groups.set(groupKey, group)
+        this.groups.set(key, group)
       }
       group.waiting.push({ resolve, reject })
     })
@@ -118,7 +164,7 @@ export class ClusterLimiterStore implements LimiterStore {
 
   /** Unspent requests this worker holds for a client (for tests). */
   held(client: string, windowMs: number): number {
-    return this.leases.get(leaseKey(client, windowMs))?.left ?? 0
+    return this.leases.get(client, windowMs)?.left ?? 0
   }
 
   async close(): Promise<void> {
@@ -185,11 +231,10 @@ export class ClusterLimiterStore implements LimiterStore {
     start: number,
     sentAt: number,
   ): void {
-    const key = leaseKey(g.client, g.windowMs)
-    let lease = this.leases.get(key)
+    let lease = this.leases.get(g.client, g.windowMs)
     if (lease === undefined || lease.start !== start || lease.limit !== g.limit) {
       lease = { limit: g.limit, start, left: 0, room, expires: sentAt + resetMs }
-      this.leases.set(key, lease)
+      this.leases.set(g.client, g.windowMs, lease)
     }
     lease.left += granted
     lease.room = room
@@ -201,7 +246,7 @@ export class ClusterLimiterStore implements LimiterStore {
         w.resolve({ allowed: false, remaining: 0, resetMs })
       }
     }
-    if (lease.left === 0) this.leases.delete(key)
+    if (lease.left === 0) this.leases.delete(g.client, g.windowMs)
   }
 
   /** The primary takes back this worker's unspent leases of the keys named; they are dropped here. */
@@ -209,11 +254,12 @@ export class ClusterLimiterStore implements LimiterStore {
     const keys = Array.isArray(msg.keys) ? msg.keys : []
     const unused: number[] = []
     for (let i = 0; i + 2 < keys.length; i += 3) {
-      const key = leaseKey(String(keys[i]), Number(keys[i + 1]))
-      const lease = this.leases.get(key)
+      const client = String(keys[i])
+      const windowMs = Number(keys[i + 1])
+      const lease = this.leases.get(client, windowMs)
       if (lease !== undefined && lease.start === keys[i + 2]) {
         unused.push(lease.left)
-        this.leases.delete(key)
+        this.leases.delete(client, windowMs)
       } else {
         unused.push(0)
       }
@@ -227,7 +273,7 @@ export class ClusterLimiterStore implements LimiterStore {
 
   private sweep(): void {
     const t = this.now()
-    for (const [k, lease] of this.leases) if (lease.expires <= t || lease.left === 0) this.leases.delete(k)
+    this.leases.sweep((lease) => lease.expires <= t || lease.left === 0)
     if (this.leases.size > MAX_LEASES * 2) this.leases.clear()
   }
 }

@@ -198,6 +198,30 @@ describe('cluster store (worker side, leases from the primary)', () => {
     await store.close()
   })
 
+  it("keeps a client's leases of different window lengths apart, and sweeps expired ones past its cap", async () => {
+    await roomInWindow(60_000, 5000)
+    let clock = Date.now()
+    const { channel } = channelTo()
+    const store = new ClusterLimiterStore(1000, channel, () => clock)
+    const c = client('two-windows')
+    expect(await store.hit(c, 1000, 60_000)).toMatchObject({ allowed: true, remaining: 999 })
+    expect(await store.hit(c, 100, 30_000)).toMatchObject({ allowed: true, remaining: 99 })
+    expect(store.held(c, 60_000)).toBe(249)
+    expect(store.held(c, 30_000)).toBe(24)
+    expect(store.hit(c, 1000, 60_000)).toMatchObject({ allowed: true, remaining: 998 })
+    expect(store.held(c, 30_000)).toBe(24)
+    // 50,001 clients hold leases (the cap is 50,000); once they have all expired, the next answer sweeps them.
+    const many = Array.from({ length: 50_001 }, (_, i) => `${c}:${i}`)
+    await Promise.all(many.map((m) => store.hit(m, 1000, 60_000)))
+    expect(store.held(many[0]!, 60_000)).toBe(249)
+    clock += 61_000
+    await store.hit(client('after'), 1000, 60_000)
+    expect(store.held(many[0]!, 60_000)).toBe(0)
+    expect(store.held(many[50_000]!, 60_000)).toBe(0)
+    expect(store.held(c, 30_000)).toBe(0)
+    await store.close()
+  })
+
   it('two workers: exactly the limit in all, however the requests are spread, leases taken back', async () => {
     for (const split of [
       (i: number) => i % 2, // round robin
