@@ -135,6 +135,11 @@ describe('choosePredictor', () => {
     const out = new Float64Array(nRows * 3).fill(9)
     expect(p.predictProba(rows, nRows, out)).toBe(out)
     expect(Array.from(out)).toEqual(Array.from(referencePredictProba(forest, rows, nRows)))
+    // Small inputs and outputs are copied value by value, also for a short last chunk after a full one.
+    for (const n of [1, 2, 21, 22, 2048 + 5, 2048 + 30]) {
+      const part = rows.slice(0, n * 3)
+      expect(Array.from(p.predictProba(part, n))).toEqual(Array.from(referencePredictProba(forest, part, n)))
+    }
   })
 
   it('leaves a tree with too many cells to the walk in generated JS, and wasm falls back to it', () => {

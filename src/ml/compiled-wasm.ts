@@ -21,6 +21,8 @@ export interface WasmForest {
 }
 
 export const CHUNK_ROWS = 2048
+/** Up to this many values, rows go in and probabilities come out one value at a time (see predictProba). */
+const SMALL_COPY = 64
 const PAGE = 65536
 
 export function buildWasmForest(
@@ -178,9 +180,18 @@ export function buildWasmForest(
     predictProba(rows, nRows, out) {
       for (let r0 = 0; r0 < nRows; r0 += CHUNK_ROWS) {
         const n = Math.min(CHUNK_ROWS, nRows - r0)
-        xView.set(rows.subarray(r0 * nFeatures, (r0 + n) * nFeatures))
+        const inputs = n * nFeatures
+        const outputs = n * nClasses
+        const from = r0 * nFeatures
+        const to = r0 * nClasses
+        // A few values are copied one by one: subarray() of a small array makes V8 move its elements to a
+        // malloc'ed buffer of their own (a one-row request's rows live in the JS heap), and a view is an
+        // object more for the young generation.
+        if (inputs <= SMALL_COPY) for (let i = 0; i < inputs; i++) xView[i] = rows[from + i]!
+        else xView.set(rows.subarray(from, from + inputs))
         run(xBase, n, oBase)
-        out.set(n === CHUNK_ROWS ? oView : oView.subarray(0, n * nClasses), r0 * nClasses)
+        if (outputs <= SMALL_COPY) for (let i = 0; i < outputs; i++) out[to + i] = oView[i]!
+        else out.set(n === CHUNK_ROWS ? oView : oView.subarray(0, outputs), to)
       }
     },
   }

@@ -57,7 +57,8 @@ export function laneChecks(options: SecurityOptions): LaneChecks {
     headers: cors ? ['vary', 'Origin'] : NONE,
     declines: (req: IncomingMessage) => cors && req.headers.origin !== undefined,
     admit(req: IncomingMessage, access: Access) {
-      if (blockedPolicy !== undefined) {
+      // The address (a getter on the socket, X-Forwarded-For with TRUST_PROXY) only when someone is blocked.
+      if (blockedPolicy !== undefined && limiter!.blocking) {
         const d = limiter!.blocked(clientAddress(req, trust))
         if (d !== undefined)
           throw new LaneRateLimited(refusalMessage(blockedPolicy, d), rateLimitHeaders(blockedPolicy, d))

@@ -128,7 +128,8 @@ export function installFailedAuthGuard(app: FastifyInstance, options: RateLimitO
   const policy = limiter?.defaultPolicy
   if (limiter === undefined || policy === undefined) return
   app.addHook('onRequest', (request, reply, done) => {
-    const d = exempt(request) ? undefined : limiter.blocked(request.ip)
+    // request.ip runs the TRUST_PROXY rules: only worked out when some address is blocked.
+    const d = !limiter.blocking || exempt(request) ? undefined : limiter.blocked(request.ip)
     done(d === undefined ? undefined : refuse(reply, policy, d))
   })
 }

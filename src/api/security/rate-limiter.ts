@@ -126,6 +126,11 @@ export class RateLimiter {
     return d instanceof Promise ? d.then((x) => this.remember(address, x)) : this.remember(address, d)
   }
 
+  /** Whether any address is blocked now: callers skip working out the client's address when none is. */
+  get blocking(): boolean {
+    return this.blockedUntil.size > 0
+  }
+
   /** A refusal for `address` if it went over its quota (by failed authentications) in this window. */
   blocked(address: string): Decision | undefined {
     if (this.blockedUntil.size === 0) return undefined
