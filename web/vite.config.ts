@@ -1,19 +1,11 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
+import { DEV_PROXY_ROUTES } from './dev-proxy.js'
 
 // The UI is plain TypeScript + DOM; Vite bundles it into dist/web, which the API server serves at `/`.
-// `vite --config web/vite.config.ts` (dev) proxies the API routes to API_URL so the page talks to a running server.
+// `vite --config web/vite.config.ts` (dev) proxies the API routes (./dev-proxy.ts) to API_URL so the page talks to a
+// running server.
 const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:8000'
-const apiRoutes = [
-  '/predict',
-  '/predict-proba',
-  '/model',
-  '/health',
-  '/docs',
-  '/openapi.json',
-  '/explain',
-  '/v2',
-]
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -28,6 +20,8 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    proxy: Object.fromEntries(apiRoutes.map((route) => [route, { target: apiUrl, changeOrigin: false }])),
+    proxy: Object.fromEntries(
+      DEV_PROXY_ROUTES.map((route) => [route, { target: apiUrl, changeOrigin: false }]),
+    ),
   },
 })
