@@ -3,7 +3,8 @@
  * /dev/null) against a bare node:http cluster (same worker count; parses the JSON body, answers a fixed JSON),
  * in alternating short runs at 32 connections (wrk -t2 when on PATH, else autocannon). Prints req/s, p50/p99
  * and our/bare ratios for one-row /predict, one-row /predict-proba and 100-row /predict; then the time from
- * launch to the first 200 on /health (1 worker and 2) and the RSS of each worker after load.
+ * launch to the first 200 on /health (1 worker and 2) and the RSS of each worker after load. A scenario's
+ * ratios are the medians of its rounds' own ratios (each round runs bare, then ours, back to back).
  * Env: BENCH_SECONDS (default 5), BENCH_ROUNDS (default 5), BENCH_WORKERS (default 2).
  */
 import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process'
@@ -194,9 +195,13 @@ async function main(): Promise<void> {
       const br = median(b.map((x) => x.rps))
       const op99 = median(o.map((x) => x.p99))
       const bp99 = median(b.map((x) => x.p99))
+      // The ratios are the medians of each round's own ratio: a round's two runs are seconds apart, so a
+      // change in the machine's speed over the run (often 20-30 %) cancels out within each pair.
+      const rpsRatio = median(o.map((x, r) => x.rps / (b[r]?.rps ?? Number.NaN)))
+      const p99Ratio = median(o.map((x, r) => x.p99 / (b[r]?.p99 ?? Number.NaN)))
       const errs = o.reduce((a, x) => a + x.errors, 0)
       rows.push(
-        `${s.name.padEnd(24)}${fmt(or)}${fmt(median(o.map((x) => x.p50)), 2)}${fmt(op99, 2)}${fmt(br)}${fmt(median(b.map((x) => x.p50)), 2)}${fmt(bp99, 2)}${fmt(or / br, 2)}${fmt(op99 / bp99, 2)}${fmt(errs)}`,
+        `${s.name.padEnd(24)}${fmt(or)}${fmt(median(o.map((x) => x.p50)), 2)}${fmt(op99, 2)}${fmt(br)}${fmt(median(b.map((x) => x.p50)), 2)}${fmt(bp99, 2)}${fmt(rpsRatio, 2)}${fmt(p99Ratio, 2)}${fmt(errs)}`,
       )
       for (let r = 0; r < ROUNDS; r++) {
         rows.push(
