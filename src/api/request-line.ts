@@ -73,8 +73,8 @@ const jsonMax = (s: string | null | undefined): number => (s == null ? 4 : 6 * s
 export function requestLineMaxBytes(line: RequestMetricsLine): number {
   return (
     FIXED +
-    24 + // timestamp
-    32 + // status code and latency
+    32 + // timestamp (24 characters until the year 10000)
+    56 + // status code and latency (the longest number String() prints has 24 characters)
     line.method.length +
     line.request_id.length +
     jsonMax(line.endpoint) +
