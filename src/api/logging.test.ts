@@ -2,8 +2,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { bufferedStdout, createLogger, logRequest, type RequestMetricsLine } from './logging.js'
-import { requestLineText } from './request-line.js'
+import { bufferedStdout, createLogger, logRequest } from './logging.js'
+import { type RequestMetricsLine, requestLineText } from './request-line.js'
 
 function capture(level = 'info') {
   const lines: string[] = []

@@ -18,7 +18,6 @@ import {
 } from './request-line.js'
 
 export type { Logger } from 'pino'
-export { isoNow, type RequestMetricsLine } from './request-line.js'
 
 export const SERVICE_NAME = 'iris-prediction-api'
 

@@ -133,7 +133,6 @@ export class RateLimiter {
 
   /** A refusal for `address` if it went over its quota (by failed authentications) in this window. */
   blocked(address: string): Decision | undefined {
-    if (this.blockedUntil.size === 0) return undefined
     const until = this.blockedUntil.get(address)
     if (until === undefined) return undefined
     const left = until - this.now()
